@@ -1,0 +1,223 @@
+/*
+ * One RISC-V hart (RV64GC + Zicsr/Zifencei/Zicntr/Zihintpause/Zba/Zbb/Zbs/Zicond), M/S/U.
+ *
+ * This header is the whole contract between cpu/ and the rest of rvisor: the hart's
+ * architectural state, how it reaches memory (a struct bus, through its software TLB),
+ * how the outside world raises interrupt lines, and how a slice of execution returns.
+ * cpu/ knows nothing of devices or of the hypervisor: time, SBI and tracing reach it
+ * through struct hart_env callbacks.
+ *
+ * Privileged spec references are to "The RISC-V Instruction Set Manual Volume II:
+ * Privileged Architecture" (20211203 / 20240411).
+ */
+#ifndef RVISOR_CPU_HART_H
+#define RVISOR_CPU_HART_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/csr.h"
+#include "cpu/tlb.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define RV_MUST_CHECK __attribute__((warn_unused_result))
+#define RV_LIKELY(x)  __builtin_expect(!!(x), 1)
+#define RV_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define RV_MUST_CHECK
+#define RV_LIKELY(x)  (x)
+#define RV_UNLIKELY(x) (x)
+#endif
+
+struct bus;
+struct hart;
+struct insn;
+
+enum rv_priv {
+    PRIV_U = 0,
+    PRIV_S = 1,
+    PRIV_M = 3,
+};
+
+/* Exception causes (mcause with interrupt bit clear), privileged spec table 3.6. */
+enum rv_exc {
+    EXC_INSN_MISALIGNED = 0,
+    EXC_INSN_ACCESS = 1,
+    EXC_ILLEGAL_INSN = 2,
+    EXC_BREAKPOINT = 3,
+    EXC_LOAD_MISALIGNED = 4,
+    EXC_LOAD_ACCESS = 5,
+    EXC_STORE_MISALIGNED = 6,
+    EXC_STORE_ACCESS = 7,
+    EXC_ECALL_U = 8,
+    EXC_ECALL_S = 9,
+    EXC_ECALL_M = 11,
+    EXC_INSN_PAGE_FAULT = 12,
+    EXC_LOAD_PAGE_FAULT = 13,
+    EXC_STORE_PAGE_FAULT = 15,
+};
+
+/* Interrupt numbers (bit positions in mip/mie). */
+enum rv_irq {
+    IRQ_SSI = 1,
+    IRQ_MSI = 3,
+    IRQ_STI = 5,
+    IRQ_MTI = 7,
+    IRQ_SEI = 9,
+    IRQ_MEI = 11,
+};
+
+#define MIP_SSIP (1ull << IRQ_SSI)
+#define MIP_MSIP (1ull << IRQ_MSI)
+#define MIP_STIP (1ull << IRQ_STI)
+#define MIP_MTIP (1ull << IRQ_MTI)
+#define MIP_SEIP (1ull << IRQ_SEI)
+#define MIP_MEIP (1ull << IRQ_MEI)
+
+/* Kinds of memory access; they select the TLB, the PTE permission and the fault cause. */
+enum rv_access {
+    ACCESS_FETCH = 0,
+    ACCESS_LOAD = 1,
+    ACCESS_STORE = 2,
+};
+
+/* Why hart_run() returned. */
+enum hart_stop {
+    HART_STOP_SLICE = 0, /* the instruction budget of the slice is used up */
+    HART_STOP_WFI,       /* executed WFI with no interrupt pending: park until one is */
+    HART_STOP_HALT,      /* stopped from outside (hart_request_stop), or powered off */
+    HART_STOP_ENV,       /* an env callback asked to end the slice (SBI shutdown, HTIF) */
+};
+
+/*
+ * What the hart needs from the machine it lives in. Every callback gets env->opaque.
+ * All are optional except get_time.
+ */
+struct hart_env {
+    void *opaque;
+    /* Current mtime in ticks of the timebase (10 MHz on the virt board). */
+    uint64_t (*get_time)(void *opaque, struct hart *h);
+    /*
+     * An ECALL from S- or U-mode before it traps. Return true when the environment
+     * handled it (built-in SBI); the hart then continues at pc + 4.
+     */
+    bool (*ecall)(void *opaque, struct hart *h);
+    /* The hart wrote stimecmp or menvcfg.STCE; lets the machine reschedule its timer. */
+    void (*timer_changed)(void *opaque, struct hart *h);
+};
+
+/* Register file and state, grouped as the spec groups them. */
+struct hart {
+    uint64_t x[32];
+    uint64_t f[32]; /* raw bits; single values are NaN-boxed */
+    uint64_t pc;
+    uint64_t npc; /* next pc, set before execute; branches and jumps overwrite it */
+    enum rv_priv priv;
+
+    struct csr_state csr;
+
+    /* mip: software-written bits and bits driven by device lines, updated atomically. */
+    _Atomic uint64_t mip;
+
+    /* LR/SC reservation (physical address, valid flag). */
+    uint64_t resv_addr;
+    bool resv_valid;
+
+    /* Pending synchronous exception raised while executing the current instruction. */
+    bool exc_pending;
+    uint64_t exc_cause;
+    uint64_t exc_tval;
+
+    /* Slice bookkeeping. */
+    uint64_t slice_left;
+    enum hart_stop stop_reason;
+    atomic_bool stop_request;
+    bool wfi;
+
+    struct tlb tlb;
+    struct bus *bus;
+    const struct hart_env *env;
+
+    /* Per-hart decode cache, keyed by the instruction bits (no invalidation needed). */
+    struct decode_cache *dcache;
+
+    /* --trace: print each executed instruction here (NULL: off). */
+    FILE *trace;
+
+    /* Statistics for the teaching / monitor layer. */
+    uint64_t stat_traps;
+    uint64_t stat_irqs;
+};
+
+/* Life cycle. */
+int hart_init(struct hart *h, uint64_t hartid, struct bus *bus, const struct hart_env *env);
+void hart_destroy(struct hart *h);
+void hart_reset(struct hart *h, uint64_t pc);
+
+/* Run up to `budget` instructions; returns why it stopped. Retired count in minstret. */
+enum hart_stop hart_run(struct hart *h, uint64_t budget);
+/* Execute exactly one instruction (or take one trap); for tests and single-step. */
+void hart_step(struct hart *h);
+
+/* Raise/lower an interrupt line (bit = enum rv_irq). Safe from any thread. */
+void hart_set_irq(struct hart *h, unsigned bit, bool level);
+/* Ask a running hart to return from hart_run at the next instruction boundary. */
+void hart_request_stop(struct hart *h);
+/* True when an interrupt is pending and enabled for the current mode (wakes WFI). */
+bool hart_irq_pending(struct hart *h);
+
+/* --- used by the instruction implementations (cpu/ only) --- */
+
+/* Record a synchronous exception for the current instruction. */
+void hart_raise(struct hart *h, uint64_t cause, uint64_t tval);
+static inline void hart_illegal(struct hart *h, uint32_t raw)
+{
+    hart_raise(h, EXC_ILLEGAL_INSN, raw);
+}
+
+/*
+ * Virtual memory accesses at the effective privilege for data accesses (MPRV).
+ * Return false after raising the right exception (page fault, access fault); the caller
+ * just returns. Misaligned loads and stores are emulated.
+ */
+RV_MUST_CHECK bool hart_load(struct hart *h, uint64_t va, unsigned size, uint64_t *out);
+RV_MUST_CHECK bool hart_store(struct hart *h, uint64_t va, unsigned size, uint64_t val);
+/*
+ * Fetch the instruction at va: 16 bits, and 16 more when the low bits say it is a
+ * 32-bit instruction (which may straddle a page; tval of a fault names the half that
+ * faulted). Uses the current privilege (MPRV does not apply to fetches).
+ */
+RV_MUST_CHECK bool hart_fetch(struct hart *h, uint64_t va, uint32_t *raw);
+/*
+ * Translate for an atomic memory operation (LR/SC/AMO) of `size` bytes, which must be
+ * naturally aligned (else store/AMO address-misaligned). On success either *host points
+ * at RAM (do the access atomically there) or *host is NULL and *pa is an MMIO address.
+ */
+RV_MUST_CHECK bool hart_translate_amo(struct hart *h, uint64_t va, unsigned size,
+                                      enum rv_access acc, uint8_t **host, uint64_t *pa);
+
+/* Privilege used for loads and stores (mstatus.MPRV/MPP applied). */
+enum rv_priv hart_data_priv(const struct hart *h);
+
+/* FP: trap unless mstatus.FS != Off; mark FS dirty after a write. */
+RV_MUST_CHECK bool hart_fp_enabled(struct hart *h, uint32_t raw);
+void hart_fp_dirty(struct hart *h);
+
+/* Flush this hart's TLB (all entries); used by sfence.vma, satp/mstatus/PMP writes. */
+void hart_tlb_flush(struct hart *h);
+
+/* Trap entry (cpu/trap.c). */
+void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval, bool is_irq);
+/* Check and take a pending enabled interrupt; true if one was taken. */
+bool hart_check_interrupts(struct hart *h);
+
+/* mtime as seen by this hart. */
+static inline uint64_t hart_time(struct hart *h)
+{
+    return h->env->get_time(h->env->opaque, h);
+}
+
+#endif
