@@ -119,8 +119,16 @@ struct hart {
 
     struct csr_state csr;
 
-    /* mip: software-written bits and bits driven by device lines, updated atomically. */
-    _Atomic uint64_t mip;
+    /*
+     * mip is the OR of three sources: bits driven by device lines (mip_hw: MSIP, MTIP, MEIP,
+     * external SEIP), bits written by software (mip_sw: SSIP, STIP, SEIP; the ACLINT SSWI
+     * also sets SSIP here), and STIP from Sstc when menvcfg.STCE = 1. Both words are atomic:
+     * devices on other threads update them. irq_check asks the run loop to re-evaluate
+     * interrupts before the next instruction.
+     */
+    _Atomic uint64_t mip_hw;
+    _Atomic uint64_t mip_sw;
+    atomic_bool irq_check;
 
     /* LR/SC reservation (physical address, valid flag). */
     uint64_t resv_addr;
@@ -133,9 +141,9 @@ struct hart {
 
     /* Slice bookkeeping. */
     uint64_t slice_left;
-    enum hart_stop stop_reason;
-    atomic_bool stop_request;
-    bool wfi;
+    atomic_bool stop_request; /* hart_request_stop: return HART_STOP_HALT */
+    bool env_stop;            /* an env callback ended the slice: return HART_STOP_ENV */
+    bool wfi;                 /* WFI executed with nothing pending: return HART_STOP_WFI */
 
     struct tlb tlb;
     struct bus *bus;

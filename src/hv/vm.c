@@ -1,0 +1,376 @@
+/*
+ * One virtual machine on the virt board: RAM, harts and devices wired from the memory map
+ * table, an image loaded per the boot contract, and the loop that runs its harts in slices
+ * of retired instructions, polls timers and HTIF between slices, and parks idle harts.
+ * Multi-hart scheduling across host threads belongs to hv/sched (later); this loop runs
+ * the harts of one VM round-robin on the calling thread.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/hart.h"
+#include "devices/aclint.h"
+#include "devices/bus.h"
+#include "devices/chardev.h"
+#include "devices/ns16550a.h"
+#include "devices/sifive_test.h"
+#include "hv/board_virt.h"
+#include "hv/clock.h"
+#include "hv/htif.h"
+#include "hv/loader.h"
+#include "hv/vm.h"
+
+#define VM_SLICE 16384
+#define VM_IDLE_POLL_NS 10000000ull /* longest sleep of a parked machine */
+
+struct vm {
+    struct vm_config cfg;
+    struct bus *bus;
+    uint8_t *ram;
+    uint64_t ram_base, ram_size;
+    unsigned nharts;
+    struct hart *harts;
+    struct hart_env env;
+    struct vm_clock clock;
+    struct htif htif;
+    struct chardev stdout_console;
+    const struct chardev *console;
+
+    struct aclint *aclint;
+    struct ns16550a *uart;
+
+    struct irq_line *msip, *mtip, *ssip;
+
+    atomic_bool stop;
+    struct vm_exit exit;
+};
+
+static void vm_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- glue between devices, harts and the machine ---- */
+
+static uint64_t vm_env_time(void *opaque, struct hart *h)
+{
+    struct vm *vm = opaque;
+    return aclint_mtime(vm->aclint);
+}
+
+static uint64_t vm_clock_ticks(void *opaque)
+{
+    struct vm *vm = opaque;
+    return clock_ticks(&vm->clock);
+}
+
+static void vm_hart_irq(void *opaque, unsigned bit, bool level)
+{
+    hart_set_irq(opaque, bit, level);
+}
+
+static void vm_stop_harts(struct vm *vm)
+{
+    atomic_store(&vm->stop, true);
+    for (unsigned i = 0; i < vm->nharts; i++)
+        hart_request_stop(&vm->harts[i]);
+}
+
+static void vm_finisher_event(void *opaque, enum finisher_event ev, unsigned code)
+{
+    struct vm *vm = opaque;
+    if (vm->exit.kind != VM_EXIT_NONE)
+        return;
+    switch (ev) {
+    case FINISHER_PASS: vm->exit.kind = VM_EXIT_POWEROFF; break;
+    case FINISHER_FAIL: vm->exit.kind = VM_EXIT_FAIL; break;
+    case FINISHER_RESET: vm->exit.kind = VM_EXIT_RESET; break;
+    }
+    vm->exit.code = ev == FINISHER_FAIL ? code : 0;
+    vm_stop_harts(vm);
+}
+
+static void stdout_write(void *opaque, const uint8_t *buf, size_t len)
+{
+    fwrite(buf, 1, len, stdout);
+    fflush(stdout);
+}
+
+/* ---- construction ---- */
+
+static int vm_add(struct vm *vm, enum virt_region r, uint64_t size,
+                  const struct device_ops *ops, void *dev, char *err, size_t errlen)
+{
+    if (!dev) {
+        vm_err(err, errlen, "out of memory creating the %s device", virt_memmap[r].name);
+        return -1;
+    }
+    if (bus_add_device(vm->bus, virt_memmap[r].base, size, ops, dev) < 0) {
+        ops->destroy(dev);
+        vm_err(err, errlen, "cannot map the %s device", virt_memmap[r].name);
+        return -1;
+    }
+    return 0;
+}
+
+static int vm_create_devices(struct vm *vm, char *err, size_t errlen)
+{
+    unsigned n = vm->nharts;
+    vm->msip = calloc(n, sizeof(*vm->msip));
+    vm->mtip = calloc(n, sizeof(*vm->mtip));
+    vm->ssip = calloc(n, sizeof(*vm->ssip));
+    if (!vm->msip || !vm->mtip || !vm->ssip) {
+        vm_err(err, errlen, "out of memory");
+        return -1;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        vm->msip[i] = (struct irq_line){vm_hart_irq, &vm->harts[i], IRQ_MSI};
+        vm->mtip[i] = (struct irq_line){vm_hart_irq, &vm->harts[i], IRQ_MTI};
+        vm->ssip[i] = (struct irq_line){vm_hart_irq, &vm->harts[i], IRQ_SSI};
+    }
+    struct irq_line no_irq = {0};
+
+    if (vm_add(vm, VIRT_TEST, SIFIVE_TEST_SIZE, &sifive_test_ops,
+               sifive_test_create(vm_finisher_event, vm), err, errlen) < 0)
+        return -1;
+    vm->aclint = aclint_create(n, vm_clock_ticks, vm, vm->msip, vm->mtip, vm->ssip);
+    if (vm_add(vm, VIRT_CLINT, ACLINT_SIZE, &aclint_ops, vm->aclint, err, errlen) < 0)
+        return -1;
+    vm->uart = ns16550a_create(vm->console, &no_irq);
+    if (vm_add(vm, VIRT_UART0, NS16550A_SIZE, &ns16550a_ops, vm->uart, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+static int vm_create_harts(struct vm *vm, char *err, size_t errlen)
+{
+    vm->env = (struct hart_env){.opaque = vm, .get_time = vm_env_time};
+    vm->harts = calloc(vm->nharts, sizeof(*vm->harts));
+    if (!vm->harts) {
+        vm_err(err, errlen, "out of memory");
+        return -1;
+    }
+    for (unsigned i = 0; i < vm->nharts; i++) {
+        if (hart_init(&vm->harts[i], i, vm->bus, &vm->env) < 0) {
+            vm_err(err, errlen, "out of memory");
+            return -1;
+        }
+        vm->harts[i].trace = vm->cfg.trace;
+    }
+    return 0;
+}
+
+static int vm_load(struct vm *vm, char *err, size_t errlen)
+{
+    struct file_buf fb;
+    struct loaded_image img;
+    char why[256];
+    const char *bios = vm->cfg.bios;
+
+    if (bios && strcmp(bios, "none") != 0) {
+        vm_err(err, errlen, "-bios %s: only -bios none is supported so far", bios);
+        return -1;
+    }
+    if (!bios) {
+        vm_err(err, errlen, "the built-in SBI is not available yet: use -bios none");
+        return -1;
+    }
+    if (!vm->cfg.kernel) {
+        vm_err(err, errlen, "no kernel given (-kernel FILE)");
+        return -1;
+    }
+    if (file_read_all(vm->cfg.kernel, &fb, why, sizeof(why)) < 0) {
+        vm_err(err, errlen, "%s", why);
+        return -1;
+    }
+    if (!loader_is_elf(&fb)) {
+        file_buf_free(&fb);
+        vm_err(err, errlen, "%s: not an ELF file", vm->cfg.kernel);
+        return -1;
+    }
+    int rc = loader_load_elf(&fb, vm->ram, vm->ram_base, vm->ram_size, &img, why, sizeof(why));
+    file_buf_free(&fb);
+    if (rc < 0) {
+        vm_err(err, errlen, "%s: %s", vm->cfg.kernel, why);
+        return -1;
+    }
+    for (unsigned i = 0; i < vm->nharts; i++) {
+        hart_reset(&vm->harts[i], img.entry);
+        vm->harts[i].x[10] = i; /* a0 = hart id, as firmware passes it */
+    }
+    vm->htif = (struct htif){.ram = vm->ram,
+                             .ram_base = vm->ram_base,
+                             .ram_size = vm->ram_size,
+                             .tohost = img.tohost,
+                             .fromhost = img.fromhost,
+                             .console = vm->console};
+    return 0;
+}
+
+int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t errlen)
+{
+    struct vm *vm = calloc(1, sizeof(*vm));
+    *out = NULL;
+    if (!vm) {
+        vm_err(err, errlen, "out of memory");
+        return -1;
+    }
+    vm->cfg = *cfg;
+    vm->nharts = cfg->nharts ? cfg->nharts : 1;
+    vm->ram_base = virt_memmap[VIRT_DRAM].base;
+    vm->ram_size = cfg->ram_size ? cfg->ram_size : VM_DEFAULT_RAM;
+    vm->stdout_console = (struct chardev){stdout_write, NULL};
+    vm->console = cfg->console ? cfg->console : &vm->stdout_console;
+    clock_init(&vm->clock, cfg->deterministic);
+
+    if (vm->nharts > VM_MAX_HARTS) {
+        vm_err(err, errlen, "at most %d harts are supported", VM_MAX_HARTS);
+        goto fail;
+    }
+    vm->ram = calloc(1, (size_t)vm->ram_size);
+    if (!vm->ram) {
+        vm_err(err, errlen, "cannot allocate %llu MiB of guest RAM",
+               (unsigned long long)(vm->ram_size >> 20));
+        goto fail;
+    }
+    vm->bus = bus_create();
+    if (!vm->bus || bus_add_ram(vm->bus, vm->ram_base, vm->ram_size, vm->ram) < 0) {
+        vm_err(err, errlen, "cannot map guest RAM");
+        goto fail;
+    }
+    if (vm_create_harts(vm, err, errlen) < 0 || vm_create_devices(vm, err, errlen) < 0 ||
+        vm_load(vm, err, errlen) < 0)
+        goto fail;
+    *out = vm;
+    return 0;
+fail:
+    vm_destroy(vm);
+    return -1;
+}
+
+void vm_destroy(struct vm *vm)
+{
+    if (!vm)
+        return;
+    if (vm->bus)
+        bus_destroy(vm->bus);
+    if (vm->harts)
+        for (unsigned i = 0; i < vm->nharts; i++)
+            hart_destroy(&vm->harts[i]);
+    free(vm->harts);
+    free(vm->msip);
+    free(vm->mtip);
+    free(vm->ssip);
+    free(vm->ram);
+    free(vm);
+}
+
+/* ---- running ---- */
+
+void vm_request_stop(struct vm *vm)
+{
+    if (vm->exit.kind == VM_EXIT_NONE)
+        vm->exit.kind = VM_EXIT_HALTED;
+    vm_stop_harts(vm);
+}
+
+size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len)
+{
+    return ns16550a_receive(vm->uart, buf, len);
+}
+
+static void vm_poll_devices(struct vm *vm)
+{
+    unsigned code;
+    aclint_update(vm->aclint);
+    if (vm->htif.tohost && htif_poll(&vm->htif, &code) && vm->exit.kind == VM_EXIT_NONE) {
+        vm->exit.kind = code ? VM_EXIT_FAIL : VM_EXIT_POWEROFF;
+        vm->exit.code = code;
+        vm_stop_harts(vm);
+    }
+}
+
+/* Earliest time (ticks) at which a timer could wake a parked hart; UINT64_MAX if none. */
+static uint64_t vm_next_deadline(struct vm *vm)
+{
+    uint64_t d = aclint_next_deadline(vm->aclint);
+    for (unsigned i = 0; i < vm->nharts; i++) {
+        struct hart *h = &vm->harts[i];
+        if ((h->csr.menvcfg & ENVCFG_STCE) && h->csr.stimecmp < d)
+            d = h->csr.stimecmp;
+    }
+    return d;
+}
+
+/* All harts are parked in WFI: wait for an interrupt. false: nothing can ever wake them. */
+static bool vm_idle(struct vm *vm, bool *parked)
+{
+    for (;;) {
+        for (unsigned i = 0; i < vm->nharts; i++)
+            if (parked[i] && hart_irq_pending(&vm->harts[i]))
+                parked[i] = false;
+        for (unsigned i = 0; i < vm->nharts; i++)
+            if (!parked[i])
+                return true;
+        if (atomic_load(&vm->stop))
+            return true;
+        uint64_t deadline = vm_next_deadline(vm), now = clock_ticks(&vm->clock);
+        if (vm->clock.deterministic) {
+            if (deadline == UINT64_MAX)
+                return false;
+            clock_advance_to(&vm->clock, deadline);
+        } else {
+            uint64_t wait = VM_IDLE_POLL_NS;
+            if (deadline != UINT64_MAX)
+                wait = deadline > now ? (deadline - now) * 100 : 0;
+            clock_sleep_ns(wait < VM_IDLE_POLL_NS ? wait : VM_IDLE_POLL_NS);
+        }
+        vm_poll_devices(vm);
+    }
+}
+
+void vm_run(struct vm *vm, struct vm_exit *ex)
+{
+    bool parked[VM_MAX_HARTS] = {false};
+    uint64_t total = 0;
+
+    while (vm->exit.kind == VM_EXIT_NONE) {
+        bool any_ran = false;
+        for (unsigned i = 0; i < vm->nharts && vm->exit.kind == VM_EXIT_NONE; i++) {
+            uint64_t budget = VM_SLICE;
+            if (parked[i] && !hart_irq_pending(&vm->harts[i]))
+                continue;
+            parked[i] = false;
+            if (vm->cfg.max_insns) {
+                if (total >= vm->cfg.max_insns) {
+                    vm->exit.kind = VM_EXIT_MAX_INSNS;
+                    break;
+                }
+                if (vm->cfg.max_insns - total < budget)
+                    budget = vm->cfg.max_insns - total;
+            }
+            struct hart *h = &vm->harts[i];
+            enum hart_stop why = hart_run(h, budget);
+            uint64_t ran = budget - h->slice_left;
+            total += ran;
+            clock_account_insns(&vm->clock, ran);
+            any_ran = true;
+            if (why == HART_STOP_WFI)
+                parked[i] = true;
+            vm_poll_devices(vm);
+        }
+        if (vm->exit.kind != VM_EXIT_NONE)
+            break;
+        if (!any_ran && !vm_idle(vm, parked)) {
+            vm->exit.kind = VM_EXIT_HALTED;
+            fprintf(stderr, "rvisor: every hart waits for an interrupt that can never come\n");
+        }
+    }
+    vm->exit.insns = total;
+    *ex = vm->exit;
+}

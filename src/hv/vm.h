@@ -1,0 +1,60 @@
+/*
+ * One virtual machine: a virt board (RAM, harts, devices) built from a vm_config, and the
+ * loop that runs it. Nothing here is global: several VMs can live in one process.
+ */
+#ifndef RVISOR_HV_VM_H
+#define RVISOR_HV_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct chardev;
+
+#define VM_DEFAULT_RAM (128ull << 20)
+#define VM_MAX_HARTS 32
+
+struct vm_config {
+    const char *name;
+    uint64_t ram_size;
+    unsigned nharts;
+    const char *kernel;
+    const char *bios; /* NULL or "builtin", "none", or a firmware file */
+    const char *initrd;
+    const char *append;
+    uint64_t max_insns; /* 0: no limit */
+    bool deterministic; /* time follows retired instructions */
+    FILE *trace;        /* --trace: disassemble every executed instruction */
+    const struct chardev *console; /* UART output; NULL: stdout */
+};
+
+enum vm_exit_kind {
+    VM_EXIT_NONE = 0,
+    VM_EXIT_POWEROFF,  /* finisher pass, SBI shutdown, HTIF pass: code 0 */
+    VM_EXIT_FAIL,      /* finisher fail or HTIF failure: code is the guest's */
+    VM_EXIT_RESET,     /* the guest asked for a reboot */
+    VM_EXIT_MAX_INSNS, /* the instruction limit was reached */
+    VM_EXIT_HALTED,    /* stopped from outside */
+};
+
+struct vm_exit {
+    enum vm_exit_kind kind;
+    unsigned code;
+    uint64_t insns; /* instructions executed in all */
+};
+
+struct vm;
+
+/* 0, or -1 with a one-line message in err (bad config, unreadable or invalid image). */
+int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t errlen);
+void vm_destroy(struct vm *vm);
+
+/* Run until the guest ends, the limit is reached or vm_request_stop(). */
+void vm_run(struct vm *vm, struct vm_exit *ex);
+void vm_request_stop(struct vm *vm);
+
+/* Feed console input to the UART (returns bytes accepted). */
+size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len);
+
+#endif
