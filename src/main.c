@@ -23,8 +23,14 @@ static void usage(FILE *f)
 {
     fputs("usage: rvisor [options] -kernel FILE\n"
           "  -M, -machine virt      the board (only 'virt')\n"
-          "  -bios none|FILE        firmware; 'none' enters the kernel in M-mode\n"
-          "  -kernel FILE           ELF image to run\n"
+          "  -bios builtin|none|default|FILE\n"
+          "                         firmware: rvisor's SBI (the default), none (the kernel\n"
+          "                         runs in M-mode), Debian's OpenSBI, or a file\n"
+          "  -kernel FILE           kernel: ELF, RISC-V Linux Image, or raw *.bin\n"
+          "  -initrd FILE           initial RAM disk for Linux\n"
+          "  -append STRING         kernel command line\n"
+          "  -dtb FILE              use this device tree instead of the generated one\n"
+          "  --dump-dtb FILE        write the generated device tree to FILE and exit\n"
           "  -m SIZE                guest RAM (e.g. 64M, 2G; a plain number is MiB)\n"
           "  -smp N                 number of harts (default 1)\n"
           "  -nographic             no display; the console is this terminal\n"
@@ -87,6 +93,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 struct cli {
     struct vm_config cfg;
+    const char *dump_dtb;
     bool help, version;
 };
 
@@ -121,6 +128,18 @@ static int parse_args(int argc, char **argv, struct cli *c)
         } else if (!strcmp(o, "-kernel")) {
             if (!(c->cfg.kernel = opt_arg(argc, argv, &i)))
                 return -1;
+        } else if (!strcmp(o, "-initrd")) {
+            if (!(c->cfg.initrd = opt_arg(argc, argv, &i)))
+                return -1;
+        } else if (!strcmp(o, "-append")) {
+            if (!(c->cfg.append = opt_arg(argc, argv, &i)))
+                return -1;
+        } else if (!strcmp(o, "-dtb")) {
+            if (!(c->cfg.dtb = opt_arg(argc, argv, &i)))
+                return -1;
+        } else if (!strcmp(o, "--dump-dtb") || !strcmp(o, "-dump-dtb")) {
+            if (!(c->dump_dtb = opt_arg(argc, argv, &i)))
+                return -1;
         } else if (!strcmp(o, "-m")) {
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
@@ -152,6 +171,26 @@ static int parse_args(int argc, char **argv, struct cli *c)
         } else {
             return bad("unknown option '%s'", o);
         }
+    }
+    return 0;
+}
+
+static int dump_dtb(struct vm *vm, const char *path)
+{
+    size_t size;
+    const void *dtb = vm_dtb(vm, &size);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(dtb, 1, size, f) != size) {
+        fprintf(stderr, "rvisor: cannot write the device tree to '%s': %s\n", path,
+                strerror(errno));
+        if (f)
+            fclose(f);
+        return EXIT_USAGE;
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "rvisor: cannot write the device tree to '%s': %s\n", path,
+                strerror(errno));
+        return EXIT_USAGE;
     }
     return 0;
 }
@@ -192,13 +231,20 @@ int main(int argc, char **argv)
         printf("rvisor 0.1.0\n");
         return 0;
     }
-    if (!c.cfg.kernel) {
+    if (!c.cfg.kernel && !c.dump_dtb &&
+        (!c.cfg.bios || !strcmp(c.cfg.bios, "none"))) {
         fprintf(stderr, "rvisor: no kernel given: use -kernel FILE (try --help)\n");
         return EXIT_USAGE;
     }
+    c.cfg.dtb_only = c.dump_dtb != NULL;
     if (vm_create(&c.cfg, &vm, err, sizeof(err)) < 0) {
         fprintf(stderr, "rvisor: %s\n", err);
         return EXIT_USAGE;
+    }
+    if (c.dump_dtb) {
+        int rc = dump_dtb(vm, c.dump_dtb);
+        vm_destroy(vm);
+        return rc;
     }
     vm_run(vm, &ex);
     vm_destroy(vm);

@@ -5,8 +5,9 @@
  * Every access is translated with hart_translate_amo(). RAM is then updated in place with
  * a host atomic compare-and-swap loop, so harts running on different host threads see
  * each other's AMOs as indivisible; aq/rl are satisfied by using sequentially consistent
- * host atomics for everything. MMIO (no host pointer) is a bus read then a bus write: a
- * device region is only ever touched by one hart at a time through the bus's own rules.
+ * host atomics for everything. MMIO (no host pointer) is a bus read then a bus write; it
+ * is indivisible only as far as the device serializes its own register accesses (no guest
+ * relies on AMOs to device registers being atomic across harts).
  *
  * Host atomics: with GCC or Clang the __atomic builtins work on plain memory, which is
  * exactly what guest RAM is. Other compilers get C11 <stdatomic.h> through a cast to
@@ -88,8 +89,7 @@ static bool amo_host_cas_raw(uint8_t *host, unsigned size, uint64_t expected, ui
 #else
     if (size == 4) {
         uint32_t e = (uint32_t)expected;
-        return atomic_compare_exchange_strong((_Atomic uint32_t *)(void *)host, &e,
-                                              (uint32_t)val);
+        return atomic_compare_exchange_strong((_Atomic uint32_t *)(void *)host, &e, (uint32_t)val);
     }
     return atomic_compare_exchange_strong((_Atomic uint64_t *)(void *)host, &expected, val);
 #endif
@@ -149,8 +149,8 @@ static uint64_t amo_host_rmw(uint8_t *host, unsigned size, enum amo_op op, uint6
 }
 
 /* Read-modify-write on a device; false on a bus error. */
-static bool amo_mmio_rmw(struct hart *h, uint64_t pa, unsigned size, enum amo_op op,
-                         uint64_t src, uint64_t *old)
+static bool amo_mmio_rmw(struct hart *h, uint64_t pa, unsigned size, enum amo_op op, uint64_t src,
+                         uint64_t *old)
 {
     if (bus_read(h->bus, pa, size, old) != 0)
         return false;
@@ -206,8 +206,8 @@ static void amo_lr(struct hart *h, const struct insn *in, unsigned size)
 }
 
 /* Perform the store of a successful SC; false if it must report failure instead. */
-static bool amo_sc_commit(struct hart *h, uint8_t *host, uint64_t pa, unsigned size,
-                          uint64_t val, bool *bus_error)
+static bool amo_sc_commit(struct hart *h, uint8_t *host, uint64_t pa, unsigned size, uint64_t val,
+                          bool *bus_error)
 {
     *bus_error = false;
     if (host) {
@@ -245,26 +245,92 @@ static void amo_sc(struct hart *h, const struct insn *in, unsigned size)
     h->x[in->rd] = ok ? 0 : 1;
 }
 
-void exec_lr_w(struct hart *h, const struct insn *in) { amo_lr(h, in, 4); }
-void exec_sc_w(struct hart *h, const struct insn *in) { amo_sc(h, in, 4); }
-void exec_amoswap_w(struct hart *h, const struct insn *in) { amo_rmw(h, in, 4, AMO_SWAP); }
-void exec_amoadd_w(struct hart *h, const struct insn *in) { amo_rmw(h, in, 4, AMO_ADD); }
-void exec_amoxor_w(struct hart *h, const struct insn *in) { amo_rmw(h, in, 4, AMO_XOR); }
-void exec_amoand_w(struct hart *h, const struct insn *in) { amo_rmw(h, in, 4, AMO_AND); }
-void exec_amoor_w(struct hart *h, const struct insn *in) { amo_rmw(h, in, 4, AMO_OR); }
-void exec_amomin_w(struct hart *h, const struct insn *in) { amo_rmw(h, in, 4, AMO_MIN); }
-void exec_amomax_w(struct hart *h, const struct insn *in) { amo_rmw(h, in, 4, AMO_MAX); }
-void exec_amominu_w(struct hart *h, const struct insn *in) { amo_rmw(h, in, 4, AMO_MINU); }
-void exec_amomaxu_w(struct hart *h, const struct insn *in) { amo_rmw(h, in, 4, AMO_MAXU); }
+void exec_lr_w(struct hart *h, const struct insn *in)
+{
+    amo_lr(h, in, 4);
+}
+void exec_sc_w(struct hart *h, const struct insn *in)
+{
+    amo_sc(h, in, 4);
+}
+void exec_amoswap_w(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 4, AMO_SWAP);
+}
+void exec_amoadd_w(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 4, AMO_ADD);
+}
+void exec_amoxor_w(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 4, AMO_XOR);
+}
+void exec_amoand_w(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 4, AMO_AND);
+}
+void exec_amoor_w(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 4, AMO_OR);
+}
+void exec_amomin_w(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 4, AMO_MIN);
+}
+void exec_amomax_w(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 4, AMO_MAX);
+}
+void exec_amominu_w(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 4, AMO_MINU);
+}
+void exec_amomaxu_w(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 4, AMO_MAXU);
+}
 
-void exec_lr_d(struct hart *h, const struct insn *in) { amo_lr(h, in, 8); }
-void exec_sc_d(struct hart *h, const struct insn *in) { amo_sc(h, in, 8); }
-void exec_amoswap_d(struct hart *h, const struct insn *in) { amo_rmw(h, in, 8, AMO_SWAP); }
-void exec_amoadd_d(struct hart *h, const struct insn *in) { amo_rmw(h, in, 8, AMO_ADD); }
-void exec_amoxor_d(struct hart *h, const struct insn *in) { amo_rmw(h, in, 8, AMO_XOR); }
-void exec_amoand_d(struct hart *h, const struct insn *in) { amo_rmw(h, in, 8, AMO_AND); }
-void exec_amoor_d(struct hart *h, const struct insn *in) { amo_rmw(h, in, 8, AMO_OR); }
-void exec_amomin_d(struct hart *h, const struct insn *in) { amo_rmw(h, in, 8, AMO_MIN); }
-void exec_amomax_d(struct hart *h, const struct insn *in) { amo_rmw(h, in, 8, AMO_MAX); }
-void exec_amominu_d(struct hart *h, const struct insn *in) { amo_rmw(h, in, 8, AMO_MINU); }
-void exec_amomaxu_d(struct hart *h, const struct insn *in) { amo_rmw(h, in, 8, AMO_MAXU); }
+void exec_lr_d(struct hart *h, const struct insn *in)
+{
+    amo_lr(h, in, 8);
+}
+void exec_sc_d(struct hart *h, const struct insn *in)
+{
+    amo_sc(h, in, 8);
+}
+void exec_amoswap_d(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 8, AMO_SWAP);
+}
+void exec_amoadd_d(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 8, AMO_ADD);
+}
+void exec_amoxor_d(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 8, AMO_XOR);
+}
+void exec_amoand_d(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 8, AMO_AND);
+}
+void exec_amoor_d(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 8, AMO_OR);
+}
+void exec_amomin_d(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 8, AMO_MIN);
+}
+void exec_amomax_d(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 8, AMO_MAX);
+}
+void exec_amominu_d(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 8, AMO_MINU);
+}
+void exec_amomaxu_d(struct hart *h, const struct insn *in)
+{
+    amo_rmw(h, in, 8, AMO_MAXU);
+}

@@ -116,7 +116,8 @@ void fpu_exec_fma(struct hart *h, const struct insn *in, enum fpu_fmt f, unsigne
         a ^= sign;
     if (neg & FPU_FMA_NEG_ADD)
         c ^= sign;
-    fpx_set(h, in->rd, f, fpu_fma(f, a, b, c, rm, &fl), fl);
+    uint64_t r = fpu_fma(f, a, b, c, rm, &fl);
+    fpx_set(h, in->rd, f, r, fl);
 }
 
 void fpu_exec_sqrt(struct hart *h, const struct insn *in, enum fpu_fmt f)
@@ -124,7 +125,8 @@ void fpu_exec_sqrt(struct hart *h, const struct insn *in, enum fpu_fmt f)
     unsigned rm, fl = 0;
     if (!hart_fp_enabled(h, in->raw) || !fpx_rm(h, in, &rm))
         return;
-    fpx_set(h, in->rd, f, fpu_sqrt(f, fpx_get(h, in->rs1, f), rm, &fl), fl);
+    uint64_t r = fpu_sqrt(f, fpx_get(h, in->rs1, f), rm, &fl);
+    fpx_set(h, in->rd, f, r, fl);
 }
 
 void fpu_exec_cmp(struct hart *h, const struct insn *in, enum fpu_fmt f, enum fpu_cmp op)
@@ -166,7 +168,8 @@ void fpu_exec_from_int(struct hart *h, const struct insn *in, enum fpu_fmt f,
     unsigned rm, fl = 0;
     if (!hart_fp_enabled(h, in->raw) || !fpx_rm(h, in, &rm))
         return;
-    fpx_set(h, in->rd, f, fpu_from_int(f, h->x[in->rs1], from, rm, &fl), fl);
+    uint64_t r = fpu_from_int(f, h->x[in->rs1], from, rm, &fl);
+    fpx_set(h, in->rd, f, r, fl);
 }
 
 /* fmv.x.w / fmv.x.d: bits move unchanged (the low 32 bits, sign-extended, for .w). */

@@ -6,8 +6,8 @@
  * The A and D bits are set by the hart (no Svade), atomically on the PTE in host RAM.
  * Misaligned loads and stores are emulated, also across pages (both pages are translated
  * and checked before any byte moves). Left out: Svnapot, Svpbmt (their PTE bits fault),
- * per-address or per-ASID TLB invalidation (sfence.vma flushes everything), big-endian
- * hosts.
+ * faults on A/D/U set in a non-leaf PTE (accepted), per-address or per-ASID TLB
+ * invalidation (sfence.vma flushes everything), big-endian hosts.
  */
 #include <string.h>
 
@@ -32,18 +32,10 @@ static inline uint64_t mem_get(const uint8_t *p, unsigned size)
     uint64_t d;
 
     switch (size) {
-    case 1:
-        memcpy(&b, p, 1);
-        return b;
-    case 2:
-        memcpy(&h, p, 2);
-        return h;
-    case 4:
-        memcpy(&w, p, 4);
-        return w;
-    default:
-        memcpy(&d, p, 8);
-        return d;
+    case 1: memcpy(&b, p, 1); return b;
+    case 2: memcpy(&h, p, 2); return h;
+    case 4: memcpy(&w, p, 4); return w;
+    default: memcpy(&d, p, 8); return d;
     }
 }
 
@@ -54,18 +46,10 @@ static inline void mem_put(uint8_t *p, unsigned size, uint64_t v)
     uint32_t w = (uint32_t)v;
 
     switch (size) {
-    case 1:
-        memcpy(p, &b, 1);
-        break;
-    case 2:
-        memcpy(p, &h, 2);
-        break;
-    case 4:
-        memcpy(p, &w, 4);
-        break;
-    default:
-        memcpy(p, &v, 8);
-        break;
+    case 1: memcpy(p, &b, 1); break;
+    case 2: memcpy(p, &h, 2); break;
+    case 4: memcpy(p, &w, 4); break;
+    default: memcpy(p, &v, 8); break;
     }
 }
 
@@ -120,14 +104,10 @@ uint64_t mmu_fault_cause(enum mmu_status st, enum rv_access acc)
 static unsigned mmu_levels(uint64_t satp)
 {
     switch (satp >> SATP_MODE_SHIFT) {
-    case SATP_MODE_SV39:
-        return 3;
-    case SATP_MODE_SV48:
-        return 4;
-    case SATP_MODE_SV57:
-        return 5;
-    default:
-        return 0;
+    case SATP_MODE_SV39: return 3;
+    case SATP_MODE_SV48: return 4;
+    case SATP_MODE_SV57: return 5;
+    default: return 0;
     }
 }
 
@@ -154,16 +134,12 @@ static bool mmu_leaf_allows(const struct hart *h, uint64_t pte, enum rv_access a
 
     if (priv == PRIV_U && !(pte & PTE_U))
         return false;
-    if (priv == PRIV_S && (pte & PTE_U) &&
-        (acc == ACCESS_FETCH || !(mstatus & MSTATUS_SUM)))
+    if (priv == PRIV_S && (pte & PTE_U) && (acc == ACCESS_FETCH || !(mstatus & MSTATUS_SUM)))
         return false;
     switch (acc) {
-    case ACCESS_FETCH:
-        return (pte & PTE_X) != 0;
-    case ACCESS_LOAD:
-        return (pte & PTE_R) || ((pte & PTE_X) && (mstatus & MSTATUS_MXR));
-    default:
-        return (pte & PTE_W) != 0;
+    case ACCESS_FETCH: return (pte & PTE_X) != 0;
+    case ACCESS_LOAD: return (pte & PTE_R) || ((pte & PTE_X) && (mstatus & MSTATUS_MXR));
+    default: return (pte & PTE_W) != 0;
     }
 }
 
@@ -176,8 +152,8 @@ struct mmu_walk {
 };
 
 /* Steps 5-8 of the translation process, for a leaf PTE found at `level`. */
-static enum mmu_status mmu_leaf(struct hart *h, struct mmu_walk *w, uint8_t *ptr,
-                                uint64_t pte_pa, uint64_t pte, unsigned level, uint64_t *pa)
+static enum mmu_status mmu_leaf(struct hart *h, struct mmu_walk *w, uint8_t *ptr, uint64_t pte_pa,
+                                uint64_t pte, unsigned level, uint64_t *pa)
 {
     uint64_t ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
     uint64_t low_ppn = (1ull << (9 * level)) - 1;
@@ -199,8 +175,7 @@ static enum mmu_status mmu_leaf(struct hart *h, struct mmu_walk *w, uint8_t *ptr
     return MMU_OK;
 }
 
-static enum mmu_status mmu_walk(struct hart *h, struct mmu_walk *w, unsigned levels,
-                                uint64_t *pa)
+static enum mmu_status mmu_walk(struct hart *h, struct mmu_walk *w, unsigned levels, uint64_t *pa)
 {
     uint64_t table = (h->csr.satp & SATP_PPN_MASK) << 12;
 
@@ -212,8 +187,7 @@ static enum mmu_status mmu_walk(struct hart *h, struct mmu_walk *w, unsigned lev
         if (!ptr)
             return MMU_ACCESS_FAULT;
         pte = pte_load(ptr);
-        if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W)) == PTE_W ||
-            (pte >> PTE_RESERVED_SHIFT))
+        if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W)) == PTE_W || (pte >> PTE_RESERVED_SHIFT))
             return MMU_PAGE_FAULT;
         if (pte & (PTE_R | PTE_X))
             return mmu_leaf(h, w, ptr, pte_pa, pte, i, pa);
@@ -222,8 +196,8 @@ static enum mmu_status mmu_walk(struct hart *h, struct mmu_walk *w, unsigned lev
     return MMU_PAGE_FAULT; /* pointer PTE at the last level */
 }
 
-enum mmu_status mmu_translate(struct hart *h, uint64_t va, enum rv_access acc,
-                              enum rv_priv priv, bool update_ad, uint64_t *pa)
+enum mmu_status mmu_translate(struct hart *h, uint64_t va, enum rv_access acc, enum rv_priv priv,
+                              bool update_ad, uint64_t *pa)
 {
     unsigned levels = mmu_levels(h->csr.satp);
     struct mmu_walk w = {.va = va, .acc = acc, .priv = priv, .update_ad = update_ad};
@@ -258,8 +232,7 @@ static inline struct tlb_entry *tlb_slot(struct hart *h, enum rv_access acc, uin
 }
 
 /* Host pointer for va when the TLB maps its page and [va, va+size) stays in the page. */
-static inline uint8_t *tlb_lookup(struct hart *h, enum rv_access acc, uint64_t va,
-                                  unsigned size)
+static inline uint8_t *tlb_lookup(struct hart *h, enum rv_access acc, uint64_t va, unsigned size)
 {
     const struct tlb_entry *e = tlb_slot(h, acc, va);
 
@@ -313,8 +286,7 @@ static bool size_is_pow2(unsigned len)
 }
 
 /* Move len bytes between buf and physical memory at pa; false for an access fault. */
-static bool phys_rw(struct hart *h, uint64_t pa, unsigned len, enum rv_access acc,
-                    uint8_t *buf)
+static bool phys_rw(struct hart *h, uint64_t pa, unsigned len, enum rv_access acc, uint8_t *buf)
 {
     uint8_t *ram = bus_ram_ptr(h->bus, pa, len);
     uint64_t v;

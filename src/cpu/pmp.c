@@ -48,8 +48,7 @@ static bool pmp_entry_range(const struct hart *h, unsigned i, uint64_t *lo, uint
         *hi = *lo + size - 1;
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -86,8 +85,7 @@ bool pmp_check(const struct hart *h, uint64_t pa, unsigned len, enum rv_access a
     return priv == PRIV_M;
 }
 
-bool pmp_page_allowed(const struct hart *h, uint64_t pa, enum rv_access acc,
-                      enum rv_priv priv)
+bool pmp_page_allowed(const struct hart *h, uint64_t pa, enum rv_access acc, enum rv_priv priv)
 {
     /* A whole-page check succeeds only if one entry (or none) decides for every byte. */
     return pmp_check(h, pa & ~0xfffull, 4096, acc, priv);

@@ -23,8 +23,7 @@ bool pmp_check(const struct hart *h, uint64_t pa, unsigned len, enum rv_access a
  * True when every access of kind `acc` at `priv` inside the 4 KiB page containing `pa` is
  * allowed by the same decision, so the TLB may cache the page.
  */
-bool pmp_page_allowed(const struct hart *h, uint64_t pa, enum rv_access acc,
-                      enum rv_priv priv);
+bool pmp_page_allowed(const struct hart *h, uint64_t pa, enum rv_access acc, enum rv_priv priv);
 
 /* Recompute h->csr.pmp_active after a pmpcfg/pmpaddr write (csr.c calls it). */
 void pmp_update(struct hart *h);

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "devices/dev_fdt.h"
 #include "devices/aclint.h"
 
 enum {
@@ -119,8 +120,8 @@ static int reg64_write(uint64_t *reg, unsigned sub, unsigned size, uint64_t val)
 
 static void aclint_bad(const char *what, uint64_t off, unsigned size)
 {
-    dev_log_guest_error("aclint", "bad %s at offset 0x%llx size %u", what,
-                        (unsigned long long)off, size);
+    dev_log_guest_error("aclint", "bad %s at offset 0x%llx size %u", what, (unsigned long long)off,
+                        size);
 }
 
 static void aclint_set_msip(struct aclint *c, unsigned h, bool level)
@@ -291,7 +292,14 @@ static void aclint_destroy(void *dev)
     free(c);
 }
 
+static int aclint_fdt_node(void *dev, void *fdt, int parent, uint64_t base)
+{
+    static const char compat[] = "sifive,clint0\0riscv,clint0";
+    return dev_fdt_node(fdt, parent, "clint", base, ACLINT_SIZE, compat, sizeof(compat));
+}
+
 const struct device_ops aclint_ops = {
+    .fdt_node = aclint_fdt_node,
     .name = "aclint",
     .read = aclint_read,
     .write = aclint_write,
@@ -301,7 +309,14 @@ const struct device_ops aclint_ops = {
     .destroy = aclint_destroy,
 };
 
+static int aclint_sswi_fdt_node(void *dev, void *fdt, int parent, uint64_t base)
+{
+    static const char compat[] = "thead,c900-aclint-sswi";
+    return dev_fdt_node(fdt, parent, "sswi", base, ACLINT_SSWI_SIZE, compat, sizeof(compat));
+}
+
 const struct device_ops aclint_sswi_ops = {
+    .fdt_node = aclint_sswi_fdt_node,
     .name = "aclint-sswi",
     .read = aclint_sswi_read,
     .write = aclint_sswi_write,

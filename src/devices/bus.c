@@ -11,6 +11,7 @@
  *
  * RAM is little-endian guest memory; it is read and written byte by byte here (portable
  * to any host byte order). Harts take the fast path through bus_ram_ptr() and their TLB.
+ * DMA may span adjacent RAM regions; the whole range is checked before any byte moves.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -148,8 +149,7 @@ const struct bus_region *bus_find(const struct bus *bus, uint64_t addr)
 }
 
 /* The region holding all of [addr, addr+len), len >= 1, or NULL. */
-static const struct bus_region *bus_find_range(const struct bus *bus, uint64_t addr,
-                                               uint64_t len)
+static const struct bus_region *bus_find_range(const struct bus *bus, uint64_t addr, uint64_t len)
 {
     const struct bus_region *r = bus_find(bus, addr);
 
@@ -185,8 +185,7 @@ static void ram_store(uint8_t *p, unsigned size, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static int dev_read_split(const struct bus_region *r, uint64_t off, unsigned size,
-                          uint64_t *val)
+static int dev_read_split(const struct bus_region *r, uint64_t off, unsigned size, uint64_t *val)
 {
     unsigned piece = size > r->ops->max_access ? r->ops->max_access : size;
     uint64_t v = 0;
@@ -205,8 +204,7 @@ static int dev_read_split(const struct bus_region *r, uint64_t off, unsigned siz
     return 0;
 }
 
-static int dev_write_split(const struct bus_region *r, uint64_t off, unsigned size,
-                           uint64_t val)
+static int dev_write_split(const struct bus_region *r, uint64_t off, unsigned size, uint64_t val)
 {
     unsigned piece = size > r->ops->max_access ? r->ops->max_access : size;
 

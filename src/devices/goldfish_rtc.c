@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "devices/dev_fdt.h"
 #include "devices/goldfish_rtc.h"
 
 enum goldfish_rtc_reg {
@@ -120,8 +121,7 @@ static void rtc_write_reg(struct goldfish_rtc *r, uint64_t off, uint64_t val)
     case RTC_IRQ_ENABLED: r->irq_enabled = val & 1; break;
     case RTC_CLEAR_ALARM: r->alarm_armed = false; break;
     case RTC_CLEAR_INTERRUPT: r->irq_pending = false; break;
-    default:
-        dev_log_guest_error("goldfish_rtc", "write at offset 0x%llx", (unsigned long long)off);
+    default: dev_log_guest_error("goldfish_rtc", "write at offset 0x%llx", (unsigned long long)off);
     }
 }
 
@@ -187,7 +187,14 @@ static void goldfish_rtc_destroy(void *dev)
     free(r);
 }
 
+static int goldfish_rtc_fdt_node(void *dev, void *fdt, int parent, uint64_t base)
+{
+    static const char compat[] = "google,goldfish-rtc";
+    return dev_fdt_node(fdt, parent, "rtc", base, GOLDFISH_RTC_SIZE, compat, sizeof(compat));
+}
+
 const struct device_ops goldfish_rtc_ops = {
+    .fdt_node = goldfish_rtc_fdt_node,
     .name = "goldfish_rtc",
     .read = goldfish_rtc_read,
     .write = goldfish_rtc_write,

@@ -30,6 +30,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include <libfdt.h>
+
+#include "devices/dev_fdt.h"
 #include "devices/ns16550a.h"
 
 enum uart_reg {
@@ -44,16 +47,43 @@ enum uart_reg {
 };
 
 enum {
-    IER_ERBFI = 0x01, IER_ETBEI = 0x02, IER_ELSI = 0x04, IER_EDSSI = 0x08,
-    IIR_NONE = 0x01, IIR_MSR = 0x00, IIR_THRE = 0x02, IIR_RDA = 0x04, IIR_LSR = 0x06,
-    IIR_TIMEOUT = 0x0c, IIR_FIFO_ON = 0xc0,
-    FCR_ENABLE = 0x01, FCR_RX_RESET = 0x02, FCR_TX_RESET = 0x04, FCR_TRIGGER = 0xc0,
+    IER_ERBFI = 0x01,
+    IER_ETBEI = 0x02,
+    IER_ELSI = 0x04,
+    IER_EDSSI = 0x08,
+    IIR_NONE = 0x01,
+    IIR_MSR = 0x00,
+    IIR_THRE = 0x02,
+    IIR_RDA = 0x04,
+    IIR_LSR = 0x06,
+    IIR_TIMEOUT = 0x0c,
+    IIR_FIFO_ON = 0xc0,
+    FCR_ENABLE = 0x01,
+    FCR_RX_RESET = 0x02,
+    FCR_TX_RESET = 0x04,
+    FCR_TRIGGER = 0xc0,
     LCR_DLAB = 0x80,
-    MCR_DTR = 0x01, MCR_RTS = 0x02, MCR_OUT1 = 0x04, MCR_OUT2 = 0x08, MCR_LOOP = 0x10,
-    LSR_DR = 0x01, LSR_OE = 0x02, LSR_PE = 0x04, LSR_FE = 0x08, LSR_BI = 0x10,
-    LSR_THRE = 0x20, LSR_TEMT = 0x40, LSR_ERRORS = 0x1e,
-    MSR_DCTS = 0x01, MSR_DDSR = 0x02, MSR_TERI = 0x04, MSR_DDCD = 0x08,
-    MSR_CTS = 0x10, MSR_DSR = 0x20, MSR_RI = 0x40, MSR_DCD = 0x80,
+    MCR_DTR = 0x01,
+    MCR_RTS = 0x02,
+    MCR_OUT1 = 0x04,
+    MCR_OUT2 = 0x08,
+    MCR_LOOP = 0x10,
+    LSR_DR = 0x01,
+    LSR_OE = 0x02,
+    LSR_PE = 0x04,
+    LSR_FE = 0x08,
+    LSR_BI = 0x10,
+    LSR_THRE = 0x20,
+    LSR_TEMT = 0x40,
+    LSR_ERRORS = 0x1e,
+    MSR_DCTS = 0x01,
+    MSR_DDSR = 0x02,
+    MSR_TERI = 0x04,
+    MSR_DDCD = 0x08,
+    MSR_CTS = 0x10,
+    MSR_DSR = 0x20,
+    MSR_RI = 0x40,
+    MSR_DCD = 0x80,
     UART_FIFO_SIZE = 16,
 };
 
@@ -331,7 +361,19 @@ static void ns16550a_destroy(void *dev)
     free(u);
 }
 
+/* Device tree: the clock QEMU's virt board declares, so baud divisors look familiar. */
+static int ns16550a_fdt_node(void *dev, void *fdt, int parent, uint64_t base)
+{
+    static const char compat[] = "ns16550a";
+    int off = dev_fdt_node(fdt, parent, "serial", base, NS16550A_SIZE, compat, sizeof(compat));
+    if (off < 0)
+        return off;
+    int rc = fdt_setprop_u32(fdt, off, "clock-frequency", 3686400);
+    return rc < 0 ? rc : off;
+}
+
 const struct device_ops ns16550a_ops = {
+    .fdt_node = ns16550a_fdt_node,
     .name = "ns16550a",
     .read = ns16550a_read,
     .write = ns16550a_write,

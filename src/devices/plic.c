@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfdt.h>
+
+#include "devices/dev_fdt.h"
 #include "devices/plic.h"
 
 enum {
@@ -283,7 +286,26 @@ static void plic_destroy(void *dev)
     free(p);
 }
 
+/* Device tree: the board adds interrupts-extended (the harts' contexts) and a phandle. */
+static int plic_fdt_node(void *dev, void *fdt, int parent, uint64_t base)
+{
+    static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+    struct plic *p = dev;
+    int off = dev_fdt_node(fdt, parent, "plic", base, PLIC_SIZE(p->nctx), compat,
+                           sizeof(compat));
+    int rc = off;
+    if (off < 0)
+        return off;
+    if ((rc = fdt_setprop_u32(fdt, off, "riscv,ndev", p->nsources)) < 0 ||
+        (rc = fdt_setprop_u32(fdt, off, "#interrupt-cells", 1)) < 0 ||
+        (rc = fdt_setprop_u32(fdt, off, "#address-cells", 0)) < 0 ||
+        (rc = fdt_setprop(fdt, off, "interrupt-controller", NULL, 0)) < 0)
+        return rc;
+    return off;
+}
+
 const struct device_ops plic_ops = {
+    .fdt_node = plic_fdt_node,
     .name = "plic",
     .read = plic_read,
     .write = plic_write,

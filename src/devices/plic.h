@@ -20,7 +20,7 @@
 #define PLIC_MAX_CONTEXTS 15872
 #define PLIC_MAX_PRIORITY 7
 /* Bytes of address space needed for nctx contexts (QEMU virt maps 0x600000). */
-#define PLIC_SIZE(nctx)   (0x200000 + 0x1000 * (uint64_t)(nctx))
+#define PLIC_SIZE(nctx) (0x200000 + 0x1000 * (uint64_t)(nctx))
 
 struct plic;
 

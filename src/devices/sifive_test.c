@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 
+#include "devices/dev_fdt.h"
 #include "devices/sifive_test.h"
 
 enum {
@@ -52,8 +53,7 @@ static int sifive_test_write(void *dev, uint64_t off, unsigned size, uint64_t va
     case FINISHER_STATUS_PASS: sifive_test_emit(t, FINISHER_PASS, 0); break;
     case FINISHER_STATUS_FAIL: sifive_test_emit(t, FINISHER_FAIL, code); break;
     case FINISHER_STATUS_RESET: sifive_test_emit(t, FINISHER_RESET, 0); break;
-    default:
-        dev_log_guest_error("sifive_test", "unknown command 0x%llx", (unsigned long long)val);
+    default: dev_log_guest_error("sifive_test", "unknown command 0x%llx", (unsigned long long)val);
     }
     return 0;
 }
@@ -63,7 +63,15 @@ static void sifive_test_destroy(void *dev)
     free(dev);
 }
 
+/* Also a syscon: the board adds syscon-poweroff/-reboot nodes that point at it. */
+static int sifive_test_fdt_node(void *dev, void *fdt, int parent, uint64_t base)
+{
+    static const char compat[] = "sifive,test1\0sifive,test0\0syscon";
+    return dev_fdt_node(fdt, parent, "test", base, SIFIVE_TEST_SIZE, compat, sizeof(compat));
+}
+
 const struct device_ops sifive_test_ops = {
+    .fdt_node = sifive_test_fdt_node,
     .name = "sifive_test",
     .read = sifive_test_read,
     .write = sifive_test_write,

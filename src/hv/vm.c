@@ -14,38 +14,19 @@
 #include "devices/aclint.h"
 #include "devices/bus.h"
 #include "devices/chardev.h"
+#include "devices/goldfish_rtc.h"
 #include "devices/ns16550a.h"
+#include "devices/plic.h"
 #include "devices/sifive_test.h"
 #include "hv/board_virt.h"
 #include "hv/clock.h"
 #include "hv/htif.h"
 #include "hv/loader.h"
 #include "hv/vm.h"
+#include "hv/vm_internal.h"
 
 #define VM_SLICE 16384
 #define VM_IDLE_POLL_NS 10000000ull /* longest sleep of a parked machine */
-
-struct vm {
-    struct vm_config cfg;
-    struct bus *bus;
-    uint8_t *ram;
-    uint64_t ram_base, ram_size;
-    unsigned nharts;
-    struct hart *harts;
-    struct hart_env env;
-    struct vm_clock clock;
-    struct htif htif;
-    struct chardev stdout_console;
-    const struct chardev *console;
-
-    struct aclint *aclint;
-    struct ns16550a *uart;
-
-    struct irq_line *msip, *mtip, *ssip;
-
-    atomic_bool stop;
-    struct vm_exit exit;
-};
 
 static void vm_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -81,18 +62,29 @@ static void vm_stop_harts(struct vm *vm)
         hart_request_stop(&vm->harts[i]);
 }
 
+void vm_set_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code)
+{
+    if (vm->exit.kind == VM_EXIT_NONE) {
+        vm->exit.kind = kind;
+        vm->exit.code = code;
+    }
+    vm_stop_harts(vm);
+}
+
 static void vm_finisher_event(void *opaque, enum finisher_event ev, unsigned code)
 {
     struct vm *vm = opaque;
-    if (vm->exit.kind != VM_EXIT_NONE)
-        return;
     switch (ev) {
-    case FINISHER_PASS: vm->exit.kind = VM_EXIT_POWEROFF; break;
-    case FINISHER_FAIL: vm->exit.kind = VM_EXIT_FAIL; break;
-    case FINISHER_RESET: vm->exit.kind = VM_EXIT_RESET; break;
+    case FINISHER_PASS: vm_set_exit(vm, VM_EXIT_POWEROFF, 0); break;
+    case FINISHER_FAIL: vm_set_exit(vm, VM_EXIT_FAIL, code); break;
+    case FINISHER_RESET: vm_set_exit(vm, VM_EXIT_RESET, 0); break;
     }
-    vm->exit.code = ev == FINISHER_FAIL ? code : 0;
-    vm_stop_harts(vm);
+}
+
+static uint64_t vm_rtc_ns(void *opaque)
+{
+    struct vm *vm = opaque;
+    return clock_wall_ns(&vm->clock);
 }
 
 static void stdout_write(void *opaque, const uint8_t *buf, size_t len)
@@ -124,7 +116,8 @@ static int vm_create_devices(struct vm *vm, char *err, size_t errlen)
     vm->msip = calloc(n, sizeof(*vm->msip));
     vm->mtip = calloc(n, sizeof(*vm->mtip));
     vm->ssip = calloc(n, sizeof(*vm->ssip));
-    if (!vm->msip || !vm->mtip || !vm->ssip) {
+    vm->plic_ctx = calloc(2 * (size_t)n, sizeof(*vm->plic_ctx));
+    if (!vm->msip || !vm->mtip || !vm->ssip || !vm->plic_ctx) {
         vm_err(err, errlen, "out of memory");
         return -1;
     }
@@ -132,8 +125,10 @@ static int vm_create_devices(struct vm *vm, char *err, size_t errlen)
         vm->msip[i] = (struct irq_line){vm_hart_irq, &vm->harts[i], IRQ_MSI};
         vm->mtip[i] = (struct irq_line){vm_hart_irq, &vm->harts[i], IRQ_MTI};
         vm->ssip[i] = (struct irq_line){vm_hart_irq, &vm->harts[i], IRQ_SSI};
+        vm->plic_ctx[2 * i] = (struct irq_line){vm_hart_irq, &vm->harts[i], IRQ_MEI};
+        vm->plic_ctx[2 * i + 1] = (struct irq_line){vm_hart_irq, &vm->harts[i], IRQ_SEI};
     }
-    struct irq_line no_irq = {0};
+    struct irq_line irq;
 
     if (vm_add(vm, VIRT_TEST, SIFIVE_TEST_SIZE, &sifive_test_ops,
                sifive_test_create(vm_finisher_event, vm), err, errlen) < 0)
@@ -141,15 +136,25 @@ static int vm_create_devices(struct vm *vm, char *err, size_t errlen)
     vm->aclint = aclint_create(n, vm_clock_ticks, vm, vm->msip, vm->mtip, vm->ssip);
     if (vm_add(vm, VIRT_CLINT, ACLINT_SIZE, &aclint_ops, vm->aclint, err, errlen) < 0)
         return -1;
-    vm->uart = ns16550a_create(vm->console, &no_irq);
+    if (vm_add(vm, VIRT_SSWI, ACLINT_SSWI_SIZE, &aclint_sswi_ops, vm->aclint, err, errlen) < 0)
+        return -1;
+    vm->plic = plic_create(VIRT_PLIC_SOURCES, n, vm->plic_ctx);
+    if (vm_add(vm, VIRT_PLIC, PLIC_SIZE(2 * n), &plic_ops, vm->plic, err, errlen) < 0)
+        return -1;
+    irq = plic_irq_line(vm->plic, virt_memmap[VIRT_UART0].irq);
+    vm->uart = ns16550a_create(vm->console, &irq);
     if (vm_add(vm, VIRT_UART0, NS16550A_SIZE, &ns16550a_ops, vm->uart, err, errlen) < 0)
+        return -1;
+    irq = plic_irq_line(vm->plic, virt_memmap[VIRT_RTC].irq);
+    vm->rtc = goldfish_rtc_create(vm_rtc_ns, vm, &irq);
+    if (vm_add(vm, VIRT_RTC, GOLDFISH_RTC_SIZE, &goldfish_rtc_ops, vm->rtc, err, errlen) < 0)
         return -1;
     return 0;
 }
 
 static int vm_create_harts(struct vm *vm, char *err, size_t errlen)
 {
-    vm->env = (struct hart_env){.opaque = vm, .get_time = vm_env_time};
+    vm->env = (struct hart_env){.opaque = vm, .get_time = vm_env_time, .ecall = sbi_ecall};
     vm->harts = calloc(vm->nharts, sizeof(*vm->harts));
     if (!vm->harts) {
         vm_err(err, errlen, "out of memory");
@@ -162,53 +167,6 @@ static int vm_create_harts(struct vm *vm, char *err, size_t errlen)
         }
         vm->harts[i].trace = vm->cfg.trace;
     }
-    return 0;
-}
-
-static int vm_load(struct vm *vm, char *err, size_t errlen)
-{
-    struct file_buf fb;
-    struct loaded_image img;
-    char why[256];
-    const char *bios = vm->cfg.bios;
-
-    if (bios && strcmp(bios, "none") != 0) {
-        vm_err(err, errlen, "-bios %s: only -bios none is supported so far", bios);
-        return -1;
-    }
-    if (!bios) {
-        vm_err(err, errlen, "the built-in SBI is not available yet: use -bios none");
-        return -1;
-    }
-    if (!vm->cfg.kernel) {
-        vm_err(err, errlen, "no kernel given (-kernel FILE)");
-        return -1;
-    }
-    if (file_read_all(vm->cfg.kernel, &fb, why, sizeof(why)) < 0) {
-        vm_err(err, errlen, "%s", why);
-        return -1;
-    }
-    if (!loader_is_elf(&fb)) {
-        file_buf_free(&fb);
-        vm_err(err, errlen, "%s: not an ELF file", vm->cfg.kernel);
-        return -1;
-    }
-    int rc = loader_load_elf(&fb, vm->ram, vm->ram_base, vm->ram_size, &img, why, sizeof(why));
-    file_buf_free(&fb);
-    if (rc < 0) {
-        vm_err(err, errlen, "%s: %s", vm->cfg.kernel, why);
-        return -1;
-    }
-    for (unsigned i = 0; i < vm->nharts; i++) {
-        hart_reset(&vm->harts[i], img.entry);
-        vm->harts[i].x[10] = i; /* a0 = hart id, as firmware passes it */
-    }
-    vm->htif = (struct htif){.ram = vm->ram,
-                             .ram_base = vm->ram_base,
-                             .ram_size = vm->ram_size,
-                             .tohost = img.tohost,
-                             .fromhost = img.fromhost,
-                             .console = vm->console};
     return 0;
 }
 
@@ -243,8 +201,12 @@ int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t er
         vm_err(err, errlen, "cannot map guest RAM");
         goto fail;
     }
+    vm->htif = (struct htif){.ram = vm->ram,
+                             .ram_base = vm->ram_base,
+                             .ram_size = vm->ram_size,
+                             .console = vm->console};
     if (vm_create_harts(vm, err, errlen) < 0 || vm_create_devices(vm, err, errlen) < 0 ||
-        vm_load(vm, err, errlen) < 0)
+        boot_prepare(vm, err, errlen) < 0)
         goto fail;
     *out = vm;
     return 0;
@@ -266,6 +228,8 @@ void vm_destroy(struct vm *vm)
     free(vm->msip);
     free(vm->mtip);
     free(vm->ssip);
+    free(vm->plic_ctx);
+    free(vm->dtb);
     free(vm->ram);
     free(vm);
 }
@@ -284,21 +248,32 @@ size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len)
     return ns16550a_receive(vm->uart, buf, len);
 }
 
+const void *vm_dtb(const struct vm *vm, size_t *size)
+{
+    *size = vm->dtb_size;
+    return vm->dtb;
+}
+
 static void vm_poll_devices(struct vm *vm)
 {
     unsigned code;
     aclint_update(vm->aclint);
-    if (vm->htif.tohost && htif_poll(&vm->htif, &code) && vm->exit.kind == VM_EXIT_NONE) {
-        vm->exit.kind = code ? VM_EXIT_FAIL : VM_EXIT_POWEROFF;
-        vm->exit.code = code;
-        vm_stop_harts(vm);
-    }
+    goldfish_rtc_update(vm->rtc);
+    if (vm->builtin_sbi)
+        sbi_poll_timers(vm, clock_ticks(&vm->clock));
+    if (vm->htif.tohost && htif_poll(&vm->htif, &code))
+        vm_set_exit(vm, code ? VM_EXIT_FAIL : VM_EXIT_POWEROFF, code);
 }
 
 /* Earliest time (ticks) at which a timer could wake a parked hart; UINT64_MAX if none. */
 static uint64_t vm_next_deadline(struct vm *vm)
 {
     uint64_t d = aclint_next_deadline(vm->aclint);
+    if (vm->builtin_sbi) {
+        uint64_t t = sbi_poll_timers(vm, clock_ticks(&vm->clock));
+        if (t < d)
+            d = t;
+    }
     for (unsigned i = 0; i < vm->nharts; i++) {
         struct hart *h = &vm->harts[i];
         if ((h->csr.menvcfg & ENVCFG_STCE) && h->csr.stimecmp < d)
@@ -307,15 +282,39 @@ static uint64_t vm_next_deadline(struct vm *vm)
     return d;
 }
 
-/* All harts are parked in WFI: wait for an interrupt. false: nothing can ever wake them. */
+/*
+ * Can hart i run now? Stopped harts (SBI HSM) never do; a hart parked in WFI or a
+ * suspend wakes when an interrupt is pending (after a non-retentive suspend it restarts
+ * at the resume address, as SBI HSM specifies).
+ */
+static bool vm_hart_runnable(struct vm *vm, unsigned i, bool *parked)
+{
+    struct hart *h = &vm->harts[i];
+    if (vm->hsm[i] == HSM_STOPPED)
+        return false;
+    if (!parked[i])
+        return true;
+    if (!hart_irq_pending(h))
+        return false;
+    parked[i] = false;
+    if (vm->resume_pending[i]) {
+        vm->resume_pending[i] = false;
+        h->pc = vm->resume_addr[i];
+        h->x[10] = i;
+        h->x[11] = vm->resume_opaque[i];
+        h->csr.satp = 0;
+        h->csr.mstatus &= ~MSTATUS_SIE;
+        hart_tlb_flush(h);
+    }
+    return true;
+}
+
+/* No hart can run: wait for an interrupt. false: nothing can ever wake them. */
 static bool vm_idle(struct vm *vm, bool *parked)
 {
     for (;;) {
         for (unsigned i = 0; i < vm->nharts; i++)
-            if (parked[i] && hart_irq_pending(&vm->harts[i]))
-                parked[i] = false;
-        for (unsigned i = 0; i < vm->nharts; i++)
-            if (!parked[i])
+            if (vm_hart_runnable(vm, i, parked))
                 return true;
         if (atomic_load(&vm->stop))
             return true;
@@ -343,12 +342,11 @@ void vm_run(struct vm *vm, struct vm_exit *ex)
         bool any_ran = false;
         for (unsigned i = 0; i < vm->nharts && vm->exit.kind == VM_EXIT_NONE; i++) {
             uint64_t budget = VM_SLICE;
-            if (parked[i] && !hart_irq_pending(&vm->harts[i]))
+            if (!vm_hart_runnable(vm, i, parked))
                 continue;
-            parked[i] = false;
             if (vm->cfg.max_insns) {
                 if (total >= vm->cfg.max_insns) {
-                    vm->exit.kind = VM_EXIT_MAX_INSNS;
+                    vm_set_exit(vm, VM_EXIT_MAX_INSNS, 0);
                     break;
                 }
                 if (vm->cfg.max_insns - total < budget)
@@ -367,7 +365,7 @@ void vm_run(struct vm *vm, struct vm_exit *ex)
         if (vm->exit.kind != VM_EXIT_NONE)
             break;
         if (!any_ran && !vm_idle(vm, parked)) {
-            vm->exit.kind = VM_EXIT_HALTED;
+            vm_set_exit(vm, VM_EXIT_HALTED, 0);
             fprintf(stderr, "rvisor: every hart waits for an interrupt that can never come\n");
         }
     }

@@ -23,6 +23,8 @@ struct vm_config {
     const char *bios; /* NULL or "builtin", "none", or a firmware file */
     const char *initrd;
     const char *append;
+    const char *dtb;    /* -dtb: use this device tree instead of the generated one */
+    bool dtb_only;      /* build the machine only to dump its device tree: no kernel needed */
     uint64_t max_insns; /* 0: no limit */
     bool deterministic; /* time follows retired instructions */
     FILE *trace;        /* --trace: disassemble every executed instruction */
@@ -53,6 +55,9 @@ void vm_destroy(struct vm *vm);
 /* Run until the guest ends, the limit is reached or vm_request_stop(). */
 void vm_run(struct vm *vm, struct vm_exit *ex);
 void vm_request_stop(struct vm *vm);
+
+/* The device tree given to the guest (valid after vm_create). */
+const void *vm_dtb(const struct vm *vm, size_t *size);
 
 /* Feed console input to the UART (returns bytes accepted). */
 size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len);

@@ -58,6 +58,27 @@ t5: c.fld f8, 0(a0)
     li t0, (1 << 13)
     csrs mstatus, t0
 
+    /* 28: reserved compressed encoding (c.lui x1, 0): mtval = the 16 bits only. */
+    li TESTNUM, 28
+    TRAP_CLEAR
+t28: .half 0x6081
+    CHECK_TRAP(2, 0x6081)
+    CHECK_EPC(t28)
+
+    /* 29: c.jr x0 is reserved too. */
+    li TESTNUM, 29
+    TRAP_CLEAR
+    .half 0x8002
+    CHECK_TRAP(2, 0x8002)
+
+    /* 30: illegal 32-bit encoding with bit 31 set: mtval is zero-extended. */
+    li TESTNUM, 30
+    TRAP_CLEAR
+    .word 0xfe000033
+    li t0, 0xfe000033
+    CHECK_CAUSE(2)
+    bne T_TVAL, t0, rvtest_fail
+
     /* 6: ebreak: cause 3, mepc at it, mtval 0 or the pc (both allowed). */
     li TESTNUM, 6
     TRAP_CLEAR
@@ -76,7 +97,7 @@ t7: c.ebreak
     CHECK_EPC(t7)
     beqz T_TVAL, 1f
     bne T_TVAL, T_EPC, rvtest_fail
-1:  CHECK_EQ(T_COUNT, 7)
+1:  CHECK_EQ(T_COUNT, 10)
 
     /* 8-13: misaligned ordinary loads and stores succeed with the right data. */
     li TESTNUM, 8

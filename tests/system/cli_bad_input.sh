@@ -18,7 +18,7 @@ bad() { # description, then rvisor arguments
 
 head -c 40 "$WORK/good.elf" >"$WORK/truncated_header.elf"
 head -c 200 "$WORK/good.elf" >"$WORK/truncated_body.elf"
-head -c 4096 /dev/urandom >"$WORK/garbage.bin"
+head -c 4096 /dev/urandom >"$WORK/garbage.data"
 printf '\177ELF' >"$WORK/magic_only.elf"
 : >"$WORK/empty.elf"
 # A well-formed ELF for another machine: patch e_machine of ours to x86-64 (62).
@@ -30,7 +30,7 @@ bad "empty kernel file" -M virt -bios none -kernel "$WORK/empty.elf"
 bad "kernel with only the ELF magic" -M virt -bios none -kernel "$WORK/magic_only.elf"
 bad "truncated ELF header" -M virt -bios none -kernel "$WORK/truncated_header.elf"
 bad "truncated ELF segments" -M virt -bios none -kernel "$WORK/truncated_body.elf"
-bad "garbage kernel" -M virt -bios none -kernel "$WORK/garbage.bin"
+bad "garbage kernel" -M virt -bios none -kernel "$WORK/garbage.data"
 bad "ELF for another machine" -M virt -bios none -kernel "$WORK/x86.elf"
 bad "segments outside RAM" -M virt -bios none -m 16M -kernel "$WORK/outside.elf"
 bad "a directory as kernel" -M virt -bios none -kernel "$WORK"

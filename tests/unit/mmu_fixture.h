@@ -15,7 +15,7 @@
 
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE (4ull << 20)
-#define PT_BASE (RAM_BASE + (3ull << 20)) /* page tables live in the last MiB */
+#define PT_BASE  (RAM_BASE + (3ull << 20)) /* page tables live in the last MiB */
 
 struct mmu_fixture {
     struct hart h;
@@ -28,7 +28,7 @@ struct mmu_fixture {
 
 static struct mmu_fixture fx;
 
-static uint64_t fx_time(void *opaque, struct hart *h)
+static inline uint64_t fx_time(void *opaque, struct hart *h)
 {
     (void)opaque;
     (void)h;
@@ -37,7 +37,7 @@ static uint64_t fx_time(void *opaque, struct hart *h)
 
 static const struct hart_env fx_env = {.get_time = fx_time};
 
-static void fx_setup(void)
+static inline void fx_setup(void)
 {
     memset(&fx, 0, sizeof(fx));
     fx.ram = aligned_alloc(4096, RAM_SIZE);
@@ -51,29 +51,29 @@ static void fx_setup(void)
     fx.next_pt = PT_BASE;
 }
 
-static void fx_teardown(void)
+static inline void fx_teardown(void)
 {
     hart_destroy(&fx.h);
     bus_destroy(fx.bus);
     free(fx.ram);
 }
 
-static uint8_t *fx_host(uint64_t pa)
+static inline uint8_t *fx_host(uint64_t pa)
 {
     return fx.ram + (pa - RAM_BASE);
 }
 
-static uint64_t *fx_pte(uint64_t pa)
+static inline uint64_t *fx_pte(uint64_t pa)
 {
     return (uint64_t *)(void *)fx_host(pa);
 }
 
-static uint64_t fx_mk_pte(uint64_t pa, uint64_t flags)
+static inline uint64_t fx_mk_pte(uint64_t pa, uint64_t flags)
 {
     return ((pa >> 12) << PTE_PPN_SHIFT) | flags;
 }
 
-static uint64_t fx_pt_alloc(void)
+static inline uint64_t fx_pt_alloc(void)
 {
     uint64_t pa = fx.next_pt;
     fx.next_pt += 4096;
@@ -82,7 +82,7 @@ static uint64_t fx_pt_alloc(void)
 }
 
 /* Turn on translation with `levels` levels (3, 4, 5) and a fresh root table. */
-static void fx_paging(unsigned levels)
+static inline void fx_paging(unsigned levels)
 {
     fx.levels = levels;
     fx.root = fx_pt_alloc();
@@ -90,13 +90,13 @@ static void fx_paging(unsigned levels)
     hart_tlb_flush(&fx.h);
 }
 
-static unsigned fx_vpn(uint64_t va, unsigned level)
+static inline unsigned fx_vpn(uint64_t va, unsigned level)
 {
     return (unsigned)((va >> (12 + 9 * level)) & 0x1ff);
 }
 
 /* Map va to a leaf PTE at `level` (0 = 4 KiB) with pa and flags; returns the PTE. */
-static uint64_t *fx_map(uint64_t va, uint64_t pa, unsigned level, uint64_t flags)
+static inline uint64_t *fx_map(uint64_t va, uint64_t pa, unsigned level, uint64_t flags)
 {
     uint64_t table = fx.root;
 
@@ -111,7 +111,7 @@ static uint64_t *fx_map(uint64_t va, uint64_t pa, unsigned level, uint64_t flags
     return leaf;
 }
 
-static void fx_clear_exc(void)
+static inline void fx_clear_exc(void)
 {
     fx.h.exc_pending = false;
     fx.h.exc_cause = 0;

@@ -2,6 +2,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,13 +57,23 @@ static void fake_destroy(void *dev)
 }
 
 static const struct device_ops fake_ops4 = {
-    .name = "fake4", .read = fake_read, .write = fake_write,
-    .min_access = 4, .max_access = 4, .reset = fake_reset, .destroy = fake_destroy,
+    .name = "fake4",
+    .read = fake_read,
+    .write = fake_write,
+    .min_access = 4,
+    .max_access = 4,
+    .reset = fake_reset,
+    .destroy = fake_destroy,
 };
 
 static const struct device_ops fake_ops18 = {
-    .name = "fake18", .read = fake_read, .write = fake_write,
-    .min_access = 1, .max_access = 8, .reset = fake_reset, .destroy = fake_destroy,
+    .name = "fake18",
+    .read = fake_read,
+    .write = fake_write,
+    .min_access = 1,
+    .max_access = 8,
+    .reset = fake_reset,
+    .destroy = fake_destroy,
 };
 
 START_TEST(test_overlap_and_ranges)
@@ -270,6 +281,29 @@ START_TEST(test_bad_ops)
 }
 END_TEST
 
+/* dev_log_guest_error() is rate-limited per call site (the bus's only logging helper). */
+START_TEST(test_dev_log_rate_limit)
+{
+    char line[512];
+    unsigned lines = 0;
+    FILE *f;
+
+    ck_assert_ptr_nonnull(freopen("test_bus_log.txt", "w+", stderr));
+    for (int i = 0; i < 100; i++)
+        dev_log_guest_error("fake", "flood %d", i);
+    fflush(stderr);
+    f = fopen("test_bus_log.txt", "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof(line), f))
+        lines++;
+    fclose(f);
+    remove("test_bus_log.txt");
+    /* A few per second; at most two seconds' worth if the loop straddles a tick. */
+    ck_assert_uint_ge(lines, 1);
+    ck_assert_uint_le(lines, 10);
+}
+END_TEST
+
 static Suite *bus_suite(void)
 {
     Suite *s = suite_create("bus");
@@ -284,6 +318,7 @@ static Suite *bus_suite(void)
     tcase_add_test(tc, test_dma);
     tcase_add_test(tc, test_reset_destroy_once);
     tcase_add_test(tc, test_bad_ops);
+    tcase_add_test(tc, test_dev_log_rate_limit);
     suite_add_tcase(s, tc);
     return s;
 }

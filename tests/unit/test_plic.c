@@ -273,7 +273,7 @@ START_TEST(test_irq_line_and_reset)
     ck_assert_uint_eq(rd(f, 0x1004), 2);
     ck_assert(f->out[0]);
     bus_reset(f->bus);
-    ck_assert(!f->out[0]); /* enables and priorities cleared */
+    ck_assert(!f->out[0]);               /* enables and priorities cleared */
     ck_assert_uint_eq(rd(f, 0x1004), 2); /* the line is still high */
     ck_assert_uint_eq(rd(f, 4 * 33), 0);
     plic_set_irq(f->plic, 0, true);   /* ignored */

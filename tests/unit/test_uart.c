@@ -67,8 +67,20 @@ static void wr(struct fixture *f, unsigned reg, uint8_t val)
     ck_assert_int_eq(bus_write(f->bus, BASE + reg, 1, val), 0);
 }
 
-enum { RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4,
-       LSR = 5, MSR = 6, SCR = 7 };
+enum {
+    RBR = 0,
+    THR = 0,
+    DLL = 0,
+    IER = 1,
+    DLM = 1,
+    IIR = 2,
+    FCR = 2,
+    LCR = 3,
+    MCR = 4,
+    LSR = 5,
+    MSR = 6,
+    SCR = 7
+};
 
 START_TEST(test_reset_state)
 {

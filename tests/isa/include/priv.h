@@ -37,7 +37,6 @@
 #define PRIV_MAGIC 0x7e57
 #define NO_TRAP 0x7ff
 
-#define CAUSE_IRQ (1 << 63)
 #define MCAUSE_IRQ(n) (0x8000000000000000 | (n))
 
 /* mstatus bits used by the tests. */
