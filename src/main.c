@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hv/console.h"
 #include "hv/vm.h"
 
 #define EXIT_USAGE 2
@@ -34,6 +35,8 @@ static void usage(FILE *f)
           "  -m SIZE                guest RAM (e.g. 64M, 2G; a plain number is MiB)\n"
           "  -smp N                 number of harts (default 1)\n"
           "  -nographic             no display; the console is this terminal\n"
+          "                         (Ctrl-A x quits, Ctrl-A h lists the keys)\n"
+          "  -serial mon:stdio|stdio  the UART on this terminal (the default)\n"
           "  --max-insns N          stop after N instructions (exit status 124)\n"
           "  --deterministic        guest time follows executed instructions\n"
           "  --trace                print each executed instruction on stderr\n"
@@ -94,6 +97,7 @@ static int parse_u64(const char *s, uint64_t *out)
 struct cli {
     struct vm_config cfg;
     const char *dump_dtb;
+    bool raw_signals; /* -serial stdio: Ctrl-C stops rvisor, no Ctrl-A commands */
     bool help, version;
 };
 
@@ -158,6 +162,12 @@ static int parse_args(int argc, char **argv, struct cli *c)
             c->cfg.nharts = (unsigned)n;
         } else if (!strcmp(o, "-nographic") || !strcmp(o, "--nographic")) {
             /* the console already is the terminal; there is no display yet */
+        } else if (!strcmp(o, "-serial")) {
+            if (!(a = opt_arg(argc, argv, &i)))
+                return -1;
+            if (strcmp(a, "mon:stdio") != 0 && strcmp(a, "stdio") != 0)
+                return bad("unsupported -serial '%s' (mon:stdio or stdio)", a);
+            c->raw_signals = strcmp(a, "stdio") == 0;
         } else if (!strcmp(o, "--max-insns")) {
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
@@ -198,7 +208,8 @@ static int dump_dtb(struct vm *vm, const char *path)
 static int exit_status(const struct vm_exit *ex)
 {
     switch (ex->kind) {
-    case VM_EXIT_POWEROFF: return 0;
+    case VM_EXIT_POWEROFF:
+    case VM_EXIT_QUIT: return 0;
     case VM_EXIT_FAIL:
         if (ex->code == 0)
             return 1;
@@ -237,7 +248,17 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     c.cfg.dtb_only = c.dump_dtb != NULL;
+    if (!c.dump_dtb) {
+        int flags = c.raw_signals ? CONSOLE_SIGNALS | CONSOLE_NO_ESCAPE : 0;
+        c.cfg.input = console_open(flags, err, sizeof(err));
+        if (!c.cfg.input) {
+            fprintf(stderr, "rvisor: console: %s\n", err);
+            return EXIT_USAGE;
+        }
+        c.cfg.console = console_chardev(c.cfg.input);
+    }
     if (vm_create(&c.cfg, &vm, err, sizeof(err)) < 0) {
+        console_close(c.cfg.input);
         fprintf(stderr, "rvisor: %s\n", err);
         return EXIT_USAGE;
     }
@@ -248,5 +269,6 @@ int main(int argc, char **argv)
     }
     vm_run(vm, &ex);
     vm_destroy(vm);
+    console_close(c.cfg.input);
     return exit_status(&ex);
 }

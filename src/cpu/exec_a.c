@@ -15,12 +15,12 @@
  * size and alignment of the plain ones (true of every mainstream 64-bit host). Guest
  * memory is little-endian; values are converted on big-endian hosts.
  *
- * LR/SC: the reservation is the physical address (h->resv_addr / h->resv_valid). An SC
- * succeeds only if the reservation is valid and names the same address, and always
- * clears it. Limitation: struct hart has no field for the value LR read, so SC commits
- * with a compare-and-swap against a fresh read of memory. A store by another hart
- * between LR and SC therefore does not make the SC fail (an ABA-style hole, wider than
- * the usual one); single-hart semantics are exact. A `resv_value` field would close it.
+ * LR/SC: the reservation is the physical address and the value LR loaded (h->resv_addr,
+ * h->resv_value, h->resv_valid). An SC succeeds only if the reservation is valid and
+ * names the same address, and commits with a compare-and-swap against the value LR
+ * loaded, so a store by another hart that changed the location makes it fail. It always
+ * clears the reservation. (A store that wrote back the same value is not detected: the
+ * classic ABA window of CAS-based LR/SC, harmless for the lock-free idioms that use it.)
  * Leaves out: Zacas, Zabha, Zawrs.
  */
 #include <stdatomic.h>
@@ -201,6 +201,7 @@ static void amo_lr(struct hart *h, const struct insn *in, unsigned size)
         return;
     }
     h->resv_addr = pa;
+    h->resv_value = amo_trunc(val, size);
     h->resv_valid = true;
     h->x[in->rd] = amo_result(amo_trunc(val, size), size);
 }
@@ -211,9 +212,7 @@ static bool amo_sc_commit(struct hart *h, uint8_t *host, uint64_t pa, unsigned s
 {
     *bus_error = false;
     if (host) {
-        /* See the header comment: the expected value is re-read, not the one LR saw. */
-        uint64_t cur = amo_host_load(host, size);
-        return amo_host_cas(host, size, cur, val);
+        return amo_host_cas(host, size, h->resv_value, val);
     }
     if (bus_write(h->bus, pa, size, val) != 0) {
         *bus_error = true;

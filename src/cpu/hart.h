@@ -130,8 +130,9 @@ struct hart {
     _Atomic uint64_t mip_sw;
     atomic_bool irq_check;
 
-    /* LR/SC reservation (physical address, valid flag). */
+    /* LR/SC reservation: physical address, the value LR loaded, valid flag. */
     uint64_t resv_addr;
+    uint64_t resv_value;
     bool resv_valid;
 
     /* Pending synchronous exception raised while executing the current instruction. */

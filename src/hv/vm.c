@@ -20,6 +20,7 @@
 #include "devices/sifive_test.h"
 #include "hv/board_virt.h"
 #include "hv/clock.h"
+#include "hv/console.h"
 #include "hv/htif.h"
 #include "hv/loader.h"
 #include "hv/vm.h"
@@ -254,9 +255,24 @@ const void *vm_dtb(const struct vm *vm, size_t *size)
     return vm->dtb;
 }
 
+/* Terminal input into the UART's receive FIFO, as much as it has room for. */
+static void vm_poll_console(struct vm *vm)
+{
+    uint8_t buf[64];
+    enum console_event ev;
+    size_t space = ns16550a_rx_space(vm->uart);
+    size_t n = console_poll(vm->cfg.input, buf, space < sizeof(buf) ? space : sizeof(buf), &ev);
+    if (n)
+        ns16550a_receive(vm->uart, buf, n);
+    if (ev == CONSOLE_EV_QUIT)
+        vm_set_exit(vm, VM_EXIT_QUIT, 0);
+}
+
 static void vm_poll_devices(struct vm *vm)
 {
     unsigned code;
+    if (vm->cfg.input)
+        vm_poll_console(vm);
     aclint_update(vm->aclint);
     goldfish_rtc_update(vm->rtc);
     if (vm->builtin_sbi)
@@ -327,7 +343,11 @@ static bool vm_idle(struct vm *vm, bool *parked)
             uint64_t wait = VM_IDLE_POLL_NS;
             if (deadline != UINT64_MAX)
                 wait = deadline > now ? (deadline - now) * 100 : 0;
-            clock_sleep_ns(wait < VM_IDLE_POLL_NS ? wait : VM_IDLE_POLL_NS);
+            wait = wait < VM_IDLE_POLL_NS ? wait : VM_IDLE_POLL_NS;
+            if (vm->cfg.input && !console_eof(vm->cfg.input))
+                console_wait(vm->cfg.input, wait);
+            else
+                clock_sleep_ns(wait);
         }
         vm_poll_devices(vm);
     }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 struct chardev;
+struct console;
 
 #define VM_DEFAULT_RAM (128ull << 20)
 #define VM_MAX_HARTS 32
@@ -29,6 +30,7 @@ struct vm_config {
     bool deterministic; /* time follows retired instructions */
     FILE *trace;        /* --trace: disassemble every executed instruction */
     const struct chardev *console; /* UART output; NULL: stdout */
+    struct console *input;         /* terminal input for the UART (hv/console.h); NULL: none */
 };
 
 enum vm_exit_kind {
@@ -37,7 +39,8 @@ enum vm_exit_kind {
     VM_EXIT_FAIL,      /* finisher fail or HTIF failure: code is the guest's */
     VM_EXIT_RESET,     /* the guest asked for a reboot */
     VM_EXIT_MAX_INSNS, /* the instruction limit was reached */
-    VM_EXIT_HALTED,    /* stopped from outside */
+    VM_EXIT_HALTED,    /* stopped from outside, or nothing can ever run again */
+    VM_EXIT_QUIT,      /* the user quit from the console (Ctrl-A x) */
 };
 
 struct vm_exit {

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# The serial console on stdin/stdout (-nographic): input from a pipe, a file and /dev/null;
+# Ctrl-A escapes; and, on a pseudo-terminal, raw mode while running and the terminal modes
+# given back after a normal exit, C-a x, SIGTERM and SIGHUP.
+source "$(dirname "$0")/common.bash"
+
+# A guest that echoes every byte it receives as [hh] (hex) and powers off on 'q'.
+build echo '.globl _start
+.section .text.init
+_start:
+    li s0, 0x10000000
+    la a0, hello
+    call puts
+loop:
+    lbu t0, 5(s0)
+    andi t0, t0, 1
+    beqz t0, loop
+    lbu s1, 0(s0)
+    li t1, 0x71
+    beq s1, t1, done
+    li a0, 0x5b
+    call putc
+    srli a0, s1, 4
+    call hexd
+    andi a0, s1, 15
+    call hexd
+    li a0, 0x5d
+    call putc
+    j loop
+done:
+    la a0, bye
+    call puts
+    li t0, 0x100000
+    li t1, 0x5555
+    sw t1, 0(t0)
+1:  j 1b
+hexd:
+    li t0, 10
+    blt a0, t0, 1f
+    addi a0, a0, 0x61 - 10 - 0x30
+1:  addi a0, a0, 0x30
+putc:
+    lbu t0, 5(s0)
+    andi t0, t0, 0x20
+    beqz t0, putc
+    sb a0, 0(s0)
+    ret
+puts:
+    mv t3, ra
+    mv t2, a0
+2:  lbu a0, 0(t2)
+    beqz a0, 3f
+    call putc
+    addi t2, t2, 1
+    j 2b
+3:  mv ra, t3
+    ret
+hello: .asciz "echo ready\n"
+bye: .asciz "\nbye\n"'
+ECHO_ARGS=(-M virt -bios none -m 16M -nographic -kernel "$WORK/echo.elf")
+
+# feed 'BYTES' WANT DESCRIPTION: printf BYTES | rvisor, check the exit status.
+feed() {
+    local bytes=$1 want=$2 what=$3
+    printf "$bytes" | timeout 60 "$RVISOR" "${ECHO_ARGS[@]}" >"$WORK/out" 2>"$WORK/err"
+    local got=$?
+    if [ "$got" -eq "$want" ]; then ok "$what (exit $got)"; else
+        not_ok "$what: exit $got, wanted $want"; sed 's/^/    /' "$WORK/err" | head -5; fi
+}
+
+feed 'ab\003\r\n\001\001q' 0 "piped input reaches the guest"
+expect_output "bytes pass untranslated, C-a C-a sends one C-a" '^\[61\]\[62\]\[03\]\[0d\]\[0a\]\[01\]$'
+expect_output "the guest finished" '^bye$'
+
+feed 'a\001zb\001hc\001xq' 0 "C-a x from a pipe quits"
+expect_output "C-a + other byte is swallowed, C-a h is not for the guest" '^\[61\]\[62\]\[63\]'
+expect_output "C-a h prints the help" 'C-a x +exit emulator'
+if grep -q '^bye$' "$WORK/out"; then not_ok "C-a x: the guest saw the q after it"
+else ok "C-a x: nothing after it reaches the guest"; fi
+
+printf 'from a file\001\001q' >"$WORK/input"
+timeout 60 "$RVISOR" "${ECHO_ARGS[@]}" <"$WORK/input" >"$WORK/out" 2>"$WORK/err"
+got=$?
+if [ "$got" -eq 0 ]; then ok "input from a file (exit 0)"; else not_ok "input from a file: exit $got"; fi
+expect_output "file input reaches the guest" '^\[66\]\[72\]\[6f\]\[6d\]\[20\].*\[01\]$'
+
+# Input that ends (or never comes) is not an error and never blocks the guest: it keeps
+# running until the instruction limit.
+expect_status 124 "stdin /dev/null: the guest keeps running" -- "${ECHO_ARGS[@]}" --max-insns 3000000
+expect_output "stdin /dev/null: output still flows" '^echo ready$'
+(sleep 30 | timeout 60 "$RVISOR" "${ECHO_ARGS[@]}" --max-insns 3000000 >"$WORK/out" 2>"$WORK/err")
+got=$?
+if [ "$got" -eq 124 ]; then ok "an open pipe with no data does not block the guest"
+else not_ok "an open pipe with no data: exit $got, wanted 124"; fi
+
+# ---- on a pseudo-terminal ----
+PY=$(command -v python3 || true)
+if [ -z "$PY" ] || ! "$PY" -c 'import pty, termios' 2>/dev/null; then
+    echo "skip: no python3 with pty/termios: terminal tests not run"
+    finish
+    exit
+fi
+
+# tty_run SCENARIO: runs rvisor on a fresh pty (its controlling terminal), types into it,
+# and prints "key=value" lines the checks below grep for. The pty's modes are compared
+# with `stty -g`-like snapshots (tcgetattr on the slave) before and after.
+cat >"$WORK/ptyrun.py" <<'EOF'
+import os, pty, select, signal, subprocess, sys, termios, time
+
+rvisor, scenario = sys.argv[1], sys.argv[2]
+args = sys.argv[3:]
+master, slave = pty.openpty()
+before = termios.tcgetattr(slave)
+
+def setsid_ctty():
+    os.setsid()
+    import fcntl
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+proc = subprocess.Popen([rvisor] + args, stdin=slave, stdout=slave, stderr=slave,
+                        preexec_fn=setsid_ctty, close_fds=True)
+out = b""
+
+def pump(seconds, until=None):
+    global out
+    end = time.time() + seconds
+    while time.time() < end:
+        if until is not None and until in out:
+            return True
+        r, _, _ = select.select([master], [], [], 0.05)
+        if r:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return False
+            if not data:
+                return False
+            out += data
+    return until is None or until in out
+
+pump(20, b"echo ready")
+during = termios.tcgetattr(slave)
+lflag, iflag, oflag = during[3], during[0], during[1]
+print("raw=%d" % (not (lflag & (termios.ICANON | termios.ECHO | termios.ISIG))
+                  and not (iflag & termios.ICRNL)))
+print("opost=%d" % bool(oflag & termios.OPOST))
+
+if scenario == "type":
+    os.write(master, b"Z\x03\r")
+    pump(10, b"[0d]")
+    os.write(master, b"\x01h")
+    pump(10, b"exit emulator")
+    os.write(master, b"q")
+elif scenario == "quit":
+    os.write(master, b"\x01x")
+elif scenario == "sigterm":
+    pump(0.3)
+    proc.send_signal(signal.SIGTERM)
+elif scenario == "sighup":
+    pump(0.3)
+    proc.send_signal(signal.SIGHUP)
+
+deadline = time.time() + 30
+while proc.poll() is None and time.time() < deadline:
+    pump(0.1)
+if proc.poll() is None:
+    proc.kill()
+    print("status=timeout")
+else:
+    print("status=%d" % proc.returncode)
+pump(0.2)
+after = termios.tcgetattr(slave)
+print("restored=%d" % (after == before))
+print("crlf=%d" % (b"echo ready\r\n" in out))
+print("echoed=%d" % (b"Z" in out))
+sys.stdout.write("output=" + repr(out) + "\n")
+EOF
+
+# tty SCENARIO: run it; the results land in $WORK/tty.
+tty() {
+    "$PY" "$WORK/ptyrun.py" "$RVISOR" "$1" "${ECHO_ARGS[@]}" >"$WORK/tty" 2>&1
+}
+tty_expect() { # DESCRIPTION key=value
+    if grep -qx -- "$2" "$WORK/tty"; then ok "$1"; else
+        not_ok "$1: wanted $2, got:"; sed 's/^/    /' "$WORK/tty" | head -12; fi
+}
+
+tty type
+tty_expect "tty: raw mode while running" raw=1
+tty_expect "tty: output processing kept" opost=1
+tty_expect "tty: the guest's \\n prints as CR LF" crlf=1
+tty_expect "tty: the guest exits normally" status=0
+tty_expect "tty: modes restored after a normal exit" restored=1
+tty_expect "tty: typed keys are not echoed by the terminal" echoed=0
+expect_output "tty: Ctrl-C and CR reach the guest as they are" '\[5a\]\[03\]\[0d\]' "$WORK/tty"
+expect_output "tty: C-a h prints the help" 'C-a x +exit emulator' "$WORK/tty"
+
+tty quit
+tty_expect "tty: C-a x quits" status=0
+tty_expect "tty: modes restored after C-a x" restored=1
+
+tty sigterm
+tty_expect "tty: SIGTERM ends rvisor by that signal" status=-15
+tty_expect "tty: modes restored after SIGTERM" restored=1
+
+tty sighup
+tty_expect "tty: SIGHUP ends rvisor by that signal" status=-1
+tty_expect "tty: modes restored after SIGHUP" restored=1
+
+finish
