@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake pkg-config libfdt-dev check libsdl2-dev
+packages=(build-essential cmake pkg-config libfdt-dev check libsdl2-dev zlib1g-dev opensbi
           gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu device-tree-compiler
           qemu-system-misc)
 

@@ -39,6 +39,7 @@ static void usage(FILE *f)
           "  -serial mon:stdio|stdio  the UART on this terminal (the default)\n"
           "  --max-insns N          stop after N instructions (exit status 124)\n"
           "  --deterministic        guest time follows executed instructions\n"
+          "  -no-reboot             exit when the guest reboots (status 0)\n"
           "  --trace                print each executed instruction on stderr\n"
           "  -h, --help             this text\n"
           "  --version              print the version\n",
@@ -174,6 +175,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
             if (parse_u64(a, &n) < 0 || n == 0)
                 return bad("invalid --max-insns '%s'", a);
             c->cfg.max_insns = n;
+        } else if (!strcmp(o, "-no-reboot") || !strcmp(o, "--no-reboot")) {
+            c->cfg.no_reboot = true;
         } else if (!strcmp(o, "--deterministic")) {
             c->cfg.deterministic = true;
         } else if (!strcmp(o, "--trace")) {
@@ -218,9 +221,7 @@ static int exit_status(const struct vm_exit *ex)
         fprintf(stderr, "rvisor: instruction limit reached after %llu instructions\n",
                 (unsigned long long)ex->insns);
         return EXIT_INSN_LIMIT;
-    case VM_EXIT_RESET:
-        fprintf(stderr, "rvisor: the guest asked for a reset; stopping\n");
-        return 0;
+    case VM_EXIT_RESET: return 0; /* -no-reboot */
     default: return EXIT_HUNG;
     }
 }

@@ -161,6 +161,11 @@ static int load_initrd(struct vm *vm, struct boot_layout *l, uint64_t *start, ui
         snprintf(err, errlen, "initrd: %s", why);
         return -1;
     }
+    if (loader_check_initrd(&fb, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s: %s", vm->cfg.initrd, why);
+        file_buf_free(&fb);
+        return -1;
+    }
     uint64_t off = vm->ram_size < 256 * MIB ? vm->ram_size / 2 : 128 * MIB;
     for (unsigned i = 0; i < l->n; i++) /* keep clear of the kernel */
         if (l->item[i].end > vm->ram_base + off)

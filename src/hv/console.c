@@ -38,10 +38,10 @@
 #include "devices/chardev.h"
 #include "hv/console.h"
 
-#define CONSOLE_ESC 0x01      /* Ctrl-A */
-#define CONSOLE_PENDING 4096  /* input read but not yet taken by the guest */
-#define CONSOLE_TTY_READ 256  /* from a terminal, read at least this much (for escapes) */
-#define CONSOLE_MAX_HANDLERS 16 /* fatal signals + SIGCONT */
+#define CONSOLE_ESC          0x01 /* Ctrl-A */
+#define CONSOLE_PENDING      4096 /* input read but not yet taken by the guest */
+#define CONSOLE_TTY_READ     256  /* from a terminal, read at least this much (for escapes) */
+#define CONSOLE_MAX_HANDLERS 16   /* fatal signals + SIGCONT */
 
 static const char console_help[] = "\r\n"
                                    "C-a h    print this help\r\n"
@@ -51,8 +51,8 @@ static const char console_bye[] = "\r\nrvisor: terminated\r\n";
 
 struct console {
     int flags;
-    bool tty;  /* stdin is a terminal that we put in raw mode */
-    bool eof;  /* stdin has ended (or failed): stop reading */
+    bool tty; /* stdin is a terminal that we put in raw mode */
+    bool eof; /* stdin has ended (or failed): stop reading */
     bool got_escape;
     size_t npending;
     uint8_t pending[CONSOLE_PENDING];
@@ -62,6 +62,7 @@ struct console {
     DWORD in_mode, out_mode;
     bool in_console, in_pipe, out_console;
 #else
+    int lock_fd; /* the terminal, opened again to hold a lock on it; -1: none */
     bool installed[CONSOLE_MAX_HANDLERS];
     struct sigaction old_action[CONSOLE_MAX_HANDLERS];
 #endif
@@ -154,8 +155,8 @@ static void console_remove_handlers(struct console *c)
 {
     for (size_t i = 0; i <= CONSOLE_NSIGNALS; i++) {
         if (c->installed[i])
-            sigaction(i < CONSOLE_NSIGNALS ? console_fatal_signals[i] : SIGCONT,
-                      &c->old_action[i], NULL);
+            sigaction(i < CONSOLE_NSIGNALS ? console_fatal_signals[i] : SIGCONT, &c->old_action[i],
+                      NULL);
         c->installed[i] = false;
     }
 }
@@ -174,10 +175,43 @@ static void console_make_raw(struct termios *t, int flags)
     t->c_cc[VTIME] = 0;
 }
 
+/*
+ * Two processes on one terminal (rvisor twice in one shell, or ctest -j running several
+ * tests with the terminal as stdin) would each save the modes and restore them at exit;
+ * if the second saves the first one's raw modes and exits last, the terminal stays raw.
+ * So the process that changes the modes holds a write lock on the terminal device (fcntl
+ * record locks are per process and the kernel drops them however the process ends), and a
+ * console that cannot get it leaves the modes alone. Returns the locked fd, -1 when another
+ * process holds the lock, -2 when locking is not possible here (then go ahead without).
+ */
+static void host_unlock(struct console *c)
+{
+    if (c->lock_fd >= 0)
+        close(c->lock_fd); /* closing any fd on the file drops this process's locks */
+    c->lock_fd = -1;
+}
+
+static int console_lock_tty(void)
+{
+    const char *name = ttyname(STDIN_FILENO);
+    if (!name)
+        return -2;
+    int fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -2;
+    struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(fd, F_SETLK, &l) == 0)
+        return fd;
+    int e = errno;
+    close(fd);
+    return e == EACCES || e == EAGAIN ? -1 : -2;
+}
+
 static int host_open(struct console *c, char *err, size_t errlen)
 {
     struct termios t;
 
+    c->lock_fd = -1;
     if (console_tio_active) {
         console_err(err, errlen, "the terminal is already in use by another console");
         return -1;
@@ -185,6 +219,10 @@ static int host_open(struct console *c, char *err, size_t errlen)
     fflush(stdout); /* stdio output written so far goes out before the console's */
     if ((c->flags & CONSOLE_NO_RAW) || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &t) < 0)
         return 0;
+    int lock = console_lock_tty();
+    if (lock == -1)
+        return 0; /* another process has the terminal in raw mode: leave it to that one */
+    c->lock_fd = lock;
     console_saved_tio = t;
     console_make_raw(&t, c->flags);
     console_raw_tio = t;
@@ -195,6 +233,7 @@ static int host_open(struct console *c, char *err, size_t errlen)
     if (tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0) {
         console_tio_active = 0;
         console_remove_handlers(c);
+        host_unlock(c);
         return 0; /* not fatal: the console works in cooked mode */
     }
     c->tty = true;
@@ -203,11 +242,12 @@ static int host_open(struct console *c, char *err, size_t errlen)
 
 static void host_close(struct console *c)
 {
-    if (!c->tty)
-        return;
-    console_restore_tio();
-    console_remove_handlers(c);
-    c->tty = false;
+    if (c->tty) {
+        console_restore_tio();
+        console_remove_handlers(c);
+        c->tty = false;
+    }
+    host_unlock(c);
 }
 
 /* Write every byte to stdout; give up only when stdout is gone. */
@@ -302,6 +342,7 @@ static void console_atexit(void)
 
 static BOOL WINAPI console_ctrl_handler(DWORD type)
 {
+    (void)type;
     console_restore_mode();
     return FALSE; /* let the default handler end the process */
 }
@@ -320,8 +361,8 @@ static int host_open(struct console *c, char *err, size_t errlen)
     if (c->hout != NULL && c->hout != INVALID_HANDLE_VALUE &&
         GetConsoleMode(c->hout, &c->out_mode)) {
         c->out_console = true; /* let the guest's escape sequences through */
-        SetConsoleMode(c->hout, c->out_mode | ENABLE_PROCESSED_OUTPUT |
-                                    ENABLE_VIRTUAL_TERMINAL_PROCESSING);
+        SetConsoleMode(c->hout,
+                       c->out_mode | ENABLE_PROCESSED_OUTPUT | ENABLE_VIRTUAL_TERMINAL_PROCESSING);
     }
     if (c->hin == NULL || c->hin == INVALID_HANDLE_VALUE) {
         c->eof = true;
@@ -335,8 +376,8 @@ static int host_open(struct console *c, char *err, size_t errlen)
     c->in_mode = mode;
     console_saved_hin = c->hin;
     console_saved_in_mode = mode;
-    mode &= ~(DWORD)(ENABLE_ECHO_INPUT | ENABLE_LINE_INPUT | ENABLE_MOUSE_INPUT |
-                     ENABLE_WINDOW_INPUT);
+    mode &=
+        ~(DWORD)(ENABLE_ECHO_INPUT | ENABLE_LINE_INPUT | ENABLE_MOUSE_INPUT | ENABLE_WINDOW_INPUT);
     if (!(c->flags & CONSOLE_SIGNALS))
         mode &= ~(DWORD)ENABLE_PROCESSED_INPUT;
     mode |= ENABLE_VIRTUAL_TERMINAL_INPUT;
@@ -476,7 +517,7 @@ static void console_process(struct console *c, const uint8_t *in, size_t n,
             case 'x':
                 host_write((const uint8_t *)console_bye, sizeof(console_bye) - 1);
                 *event = CONSOLE_EV_QUIT;
-                return; /* the rest is not for the guest any more */
+                return;     /* the rest is not for the guest any more */
             default: break; /* unknown command: swallowed, as QEMU does */
             }
         } else if (b == CONSOLE_ESC && !(c->flags & CONSOLE_NO_ESCAPE)) {

@@ -12,8 +12,12 @@
  *   list, C-a C-a sends one C-a; C-a followed by anything else is swallowed.
  * - Nothing ever blocks the emulation: console_poll() only reads what is already there.
  *
- * One console per process owns the terminal. Output (console_chardev) may be written from
- * any thread; console_poll() and console_wait() from one thread at a time.
+ * One console per process owns the terminal. When another process already has the same
+ * terminal in raw mode (two rvisors in one shell, ctest -j with the terminal as stdin), this
+ * one reads it as it is and leaves the modes to that process, so the terminal is not left
+ * raw by whichever exits last. Open and close from the main thread. Output
+ * (console_chardev) may be written from any thread; console_poll() and console_wait() from
+ * one thread at a time.
  */
 #ifndef RVISOR_HV_CONSOLE_H
 #define RVISOR_HV_CONSOLE_H

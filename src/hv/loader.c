@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef RVISOR_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
 #include "hv/loader.h"
 
 #define EM_RISCV 243
@@ -229,5 +233,98 @@ int loader_load_elf(const struct file_buf *fb, uint8_t *ram, uint64_t ram_base,
         return -1;
     img->entry = le64(fb->data + 24);
     elf_find_htif(fb, img);
+    return 0;
+}
+
+#ifdef RVISOR_HAVE_ZLIB
+/* Inflate every gzip member to nowhere; any error or a missing end is a bad initrd. */
+static int check_gzip(const struct file_buf *fb, char *err, size_t errlen)
+{
+    static const char what[] = "the initrd is truncated or not valid gzip data";
+    uint8_t out[16384];
+    size_t pos = 0;
+    while (pos < fb->size) {
+        z_stream zs;
+        int rc;
+        memset(&zs, 0, sizeof(zs));
+        if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+            set_err(err, errlen, "cannot check the initrd: zlib failed");
+            return -1;
+        }
+        zs.next_in = fb->data + pos;
+        zs.avail_in = (uInt)(fb->size - pos > UINT32_MAX ? UINT32_MAX : fb->size - pos);
+        do {
+            zs.next_out = out;
+            zs.avail_out = sizeof(out);
+            rc = inflate(&zs, Z_NO_FLUSH);
+        } while (rc == Z_OK);
+        pos += (size_t)(zs.next_in - (fb->data + pos));
+        inflateEnd(&zs);
+        if (rc != Z_STREAM_END) {
+            set_err(err, errlen, "%s", what);
+            return -1;
+        }
+        while (pos < fb->size && fb->data[pos] == 0) /* padding between members */
+            pos++;
+        if (pos < fb->size && (fb->size - pos < 2 || fb->data[pos] != 0x1f ||
+                               fb->data[pos + 1] != 0x8b)) {
+            set_err(err, errlen, "%s (trailing garbage)", what);
+            return -1;
+        }
+    }
+    return 0;
+}
+#endif
+
+static unsigned long cpio_hex(const uint8_t *p)
+{
+    unsigned long v = 0;
+    for (int i = 0; i < 8; i++) {
+        int c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned long)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned long)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned long)(c - 'A' + 10);
+    }
+    return v;
+}
+
+/* Walk newc headers (110 bytes, 4-byte aligned name and data) up to TRAILER!!!. */
+static int check_cpio(const struct file_buf *fb, char *err, size_t errlen)
+{
+    uint64_t pos = 0;
+    while (range_ok(pos, 110, fb->size) && memcmp(fb->data + pos, "07070", 5) == 0) {
+        uint64_t filesize = cpio_hex(fb->data + pos + 54);
+        uint64_t namesize = cpio_hex(fb->data + pos + 94);
+        uint64_t name = pos + 110;
+        if (!range_ok(name, namesize, fb->size))
+            break;
+        if (namesize == 11 && memcmp(fb->data + name, "TRAILER!!!", 11) == 0)
+            return 0;
+        pos = ((name + namesize + 3) & ~3ull) + filesize;
+        pos = (pos + 3) & ~3ull;
+    }
+    set_err(err, errlen, "the initrd is a truncated or corrupt cpio archive");
+    return -1;
+}
+
+int loader_check_initrd(const struct file_buf *fb, char *err, size_t errlen)
+{
+    if (fb->size == 0) {
+        set_err(err, errlen, "the initrd is empty");
+        return -1;
+    }
+    if (fb->size >= 2 && fb->data[0] == 0x1f && fb->data[1] == 0x8b) {
+#ifdef RVISOR_HAVE_ZLIB
+        return check_gzip(fb, err, errlen);
+#else
+        return 0;
+#endif
+    }
+    if (fb->size >= 6 && memcmp(fb->data, "07070", 5) == 0)
+        return check_cpio(fb, err, errlen);
     return 0;
 }

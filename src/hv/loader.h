@@ -36,4 +36,11 @@ int loader_is_elf(const struct file_buf *fb);
 int loader_load_elf(const struct file_buf *fb, uint8_t *ram, uint64_t ram_base,
                     uint64_t ram_size, struct loaded_image *img, char *err, size_t errlen);
 
+/*
+ * Check an initrd before it is given to the guest: a gzip stream must inflate to its end
+ * (with zlib, when rvisor is built with it) and an uncompressed newc cpio archive must
+ * reach its TRAILER!!! entry. Other formats are passed through unchecked.
+ */
+int loader_check_initrd(const struct file_buf *fb, char *err, size_t errlen);
+
 #endif

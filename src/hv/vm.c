@@ -353,12 +353,35 @@ static bool vm_idle(struct vm *vm, bool *parked)
     }
 }
 
+/* A guest reboot: devices reset, images placed again, harts back at their entry. */
+static int vm_reboot(struct vm *vm, bool *parked)
+{
+    char err[256];
+    bus_reset(vm->bus);
+    free(vm->dtb);
+    vm->dtb = NULL;
+    memset(vm->resume_pending, 0, sizeof(vm->resume_pending));
+    for (unsigned i = 0; i < vm->nharts; i++)
+        parked[i] = false;
+    if (boot_prepare(vm, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rvisor: reboot failed: %s\n", err);
+        return -1;
+    }
+    atomic_store(&vm->stop, false);
+    vm->exit.kind = VM_EXIT_NONE;
+    return 0;
+}
+
 void vm_run(struct vm *vm, struct vm_exit *ex)
 {
     bool parked[VM_MAX_HARTS] = {false};
     uint64_t total = 0;
 
-    while (vm->exit.kind == VM_EXIT_NONE) {
+    for (;;) {
+        if (vm->exit.kind == VM_EXIT_RESET && !vm->cfg.no_reboot && vm_reboot(vm, parked) == 0)
+            continue;
+        if (vm->exit.kind != VM_EXIT_NONE)
+            break;
         bool any_ran = false;
         for (unsigned i = 0; i < vm->nharts && vm->exit.kind == VM_EXIT_NONE; i++) {
             uint64_t budget = VM_SLICE;
@@ -383,7 +406,7 @@ void vm_run(struct vm *vm, struct vm_exit *ex)
             vm_poll_devices(vm);
         }
         if (vm->exit.kind != VM_EXIT_NONE)
-            break;
+            continue; /* a reboot is handled at the top of the loop */
         if (!any_ran && !vm_idle(vm, parked)) {
             vm_set_exit(vm, VM_EXIT_HALTED, 0);
             fprintf(stderr, "rvisor: every hart waits for an interrupt that can never come\n");

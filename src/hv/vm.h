@@ -26,6 +26,7 @@ struct vm_config {
     const char *append;
     const char *dtb;    /* -dtb: use this device tree instead of the generated one */
     bool dtb_only;      /* build the machine only to dump its device tree: no kernel needed */
+    bool no_reboot;     /* a guest reboot ends the run (VM_EXIT_RESET) instead */
     uint64_t max_insns; /* 0: no limit */
     bool deterministic; /* time follows retired instructions */
     FILE *trace;        /* --trace: disassemble every executed instruction */
