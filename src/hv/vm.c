@@ -344,7 +344,10 @@ static bool vm_idle(struct vm *vm, bool *parked)
             if (deadline != UINT64_MAX)
                 wait = deadline > now ? (deadline - now) * 100 : 0;
             wait = wait < VM_IDLE_POLL_NS ? wait : VM_IDLE_POLL_NS;
-            if (vm->cfg.input && !console_eof(vm->cfg.input))
+            if (vm->cfg.input && console_pending(vm->cfg.input) &&
+                ns16550a_rx_space(vm->uart))
+                wait = 0; /* typed-ahead input waits for room in the UART: deliver it now */
+            else if (vm->cfg.input && !console_eof(vm->cfg.input))
                 console_wait(vm->cfg.input, wait);
             else
                 clock_sleep_ns(wait);

@@ -24,11 +24,11 @@ build() {
 }
 
 # expect_status WANT DESCRIPTION -- rvisor args...: runs rvisor, checks the exit status.
-# The output goes to $WORK/out and $WORK/err.
+# The output goes to $WORK/out and $WORK/err; TIMEOUT (seconds, default 60) bounds the run.
 expect_status() {
     local want=$1 what=$2
     shift 3
-    timeout 60 "$RVISOR" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+    timeout "${TIMEOUT:-60}" "$RVISOR" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
     local got=$?
     if [ "$got" -eq "$want" ]; then ok "$what (exit $got)"; else
         not_ok "$what: exit $got, wanted $want"; sed 's/^/    /' "$WORK/err" | head -5; fi

@@ -72,10 +72,18 @@ feed 'ab\003\r\n\001\001q' 0 "piped input reaches the guest"
 expect_output "bytes pass untranslated, C-a C-a sends one C-a" '^\[61\]\[62\]\[03\]\[0d\]\[0a\]\[01\]$'
 expect_output "the guest finished" '^bye$'
 
-feed 'a\001zb\001hc\001xq' 0 "C-a x from a pipe quits"
-expect_output "C-a + other byte is swallowed, C-a h is not for the guest" '^\[61\]\[62\]\[63\]'
+# C-a x ends the run at once, so the bytes before it are given time to reach the guest.
+(printf 'a\001zb\001hc'; sleep 1; printf '\001xq') |
+    timeout 60 "$RVISOR" "${ECHO_ARGS[@]}" >"$WORK/out" 2>"$WORK/err"
+got=$?
+if [ "$got" -eq 0 ]; then ok "C-a x from a pipe quits (exit 0)"; else
+    not_ok "C-a x from a pipe: exit $got, wanted 0"; sed 's/^/    /' "$WORK/err" | head -5; fi
+seen=$(grep -o '\[..\]' "$WORK/out" | tr -d '\n')
+if [ "$seen" = "[61][62][63]" ]; then ok "C-a + another byte is swallowed, C-a h is not for the guest"
+else not_ok "the guest saw '$seen', wanted [61][62][63]"; fi
 expect_output "C-a h prints the help" 'C-a x +exit emulator'
-if grep -q '^bye$' "$WORK/out"; then not_ok "C-a x: the guest saw the q after it"
+expect_output "C-a x says so" 'rvisor: terminated'
+if grep -q '^bye' "$WORK/out"; then not_ok "C-a x: the guest saw the q after it"
 else ok "C-a x: nothing after it reaches the guest"; fi
 
 printf 'from a file\001\001q' >"$WORK/input"
@@ -88,8 +96,12 @@ expect_output "file input reaches the guest" '^\[66\]\[72\]\[6f\]\[6d\]\[20\].*\
 # running until the instruction limit.
 expect_status 124 "stdin /dev/null: the guest keeps running" -- "${ECHO_ARGS[@]}" --max-insns 3000000
 expect_output "stdin /dev/null: output still flows" '^echo ready$'
-(sleep 30 | timeout 60 "$RVISOR" "${ECHO_ARGS[@]}" --max-insns 3000000 >"$WORK/out" 2>"$WORK/err")
+exec {pipe_fd}< <(exec sleep 60 2>/dev/null)
+sleeper=$!
+timeout 60 "$RVISOR" "${ECHO_ARGS[@]}" --max-insns 3000000 <&$pipe_fd >"$WORK/out" 2>"$WORK/err"
 got=$?
+exec {pipe_fd}<&-
+kill "$sleeper" 2>/dev/null
 if [ "$got" -eq 124 ]; then ok "an open pipe with no data does not block the guest"
 else not_ok "an open pipe with no data: exit $got, wanted 124"; fi
 
@@ -153,6 +165,16 @@ if scenario == "type":
     os.write(master, b"q")
 elif scenario == "quit":
     os.write(master, b"\x01x")
+elif scenario == "stopcont":
+    # stopped, the shell puts its own modes back; on SIGCONT rvisor takes raw mode again
+    proc.send_signal(signal.SIGSTOP)
+    time.sleep(0.3)
+    termios.tcsetattr(slave, termios.TCSANOW, before)
+    proc.send_signal(signal.SIGCONT)
+    pump(0.5)
+    again = termios.tcgetattr(slave)
+    print("raw_again=%d" % (not (again[3] & (termios.ICANON | termios.ECHO | termios.ISIG))))
+    os.write(master, b"\x01x")
 elif scenario == "sigterm":
     pump(0.3)
     proc.send_signal(signal.SIGTERM)
@@ -198,6 +220,10 @@ expect_output "tty: C-a h prints the help" 'C-a x +exit emulator' "$WORK/tty"
 tty quit
 tty_expect "tty: C-a x quits" status=0
 tty_expect "tty: modes restored after C-a x" restored=1
+
+tty stopcont
+tty_expect "tty: raw mode again after SIGSTOP / SIGCONT" raw_again=1
+tty_expect "tty: modes restored after SIGSTOP / SIGCONT and C-a x" restored=1
 
 tty sigterm
 tty_expect "tty: SIGTERM ends rvisor by that signal" status=-15

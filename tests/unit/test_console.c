@@ -162,7 +162,11 @@ START_TEST(test_escape_unknown_swallowed)
     uint8_t buf[64];
     enum console_event ev;
 
-    put(w, "\x01zq\x01" "c" "r", 6);
+    put(w,
+        "\x01zq\x01"
+        "c"
+        "r",
+        6);
     ck_assert_uint_eq(poll_n(c, buf, sizeof(buf), 2, &ev), 2);
     ck_assert_mem_eq(buf, "qr", 2);
     console_close(c);
@@ -374,9 +378,8 @@ static int stdin_pty(int *slave)
 
 static bool tio_equal(const struct termios *a, const struct termios *b)
 {
-    return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag &&
-           a->c_cflag == b->c_cflag && a->c_lflag == b->c_lflag &&
-           memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc)) == 0;
+    return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag && a->c_cflag == b->c_cflag &&
+           a->c_lflag == b->c_lflag && memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc)) == 0;
 }
 
 START_TEST(test_tty_raw_and_restore)
@@ -442,6 +445,44 @@ START_TEST(test_tty_no_raw_flag)
     tcgetattr(s, &after);
     ck_assert(tio_equal(&before, &after));
     console_close(c);
+    close(m);
+}
+END_TEST
+
+/* A second process on the same terminal (ctest -j, two rvisors in one shell) leaves the
+ * modes to the first, so the last one to exit cannot restore the first one's raw modes. */
+START_TEST(test_tty_second_process_leaves_modes)
+{
+    int s, m = stdin_pty(&s);
+    int ready[2], go[2];
+    struct termios before, now;
+    char b = 0;
+
+    ck_assert_int_eq(tcgetattr(s, &before), 0);
+    ck_assert_int_eq(pipe(ready), 0);
+    ck_assert_int_eq(pipe(go), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct console *c = console_open(0, NULL, 0);
+        if (write(ready[1], "r", 1) != 1 || read(go[0], &b, 1) != 1)
+            _exit(97);
+        console_close(c);
+        _exit(c ? 0 : 99);
+    }
+    ck_assert_int_eq(read(ready[0], &b, 1), 1);
+    ck_assert_int_eq(tcgetattr(s, &now), 0);
+    ck_assert(!(now.c_lflag & ICANON));        /* the child's raw mode */
+    struct console *c = open_ok(0);            /* works, but does not touch the modes */
+    ck_assert_int_eq(write(go[1], "g", 1), 1); /* the first one exits first */
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert_int_eq(tcgetattr(s, &now), 0);
+    ck_assert(tio_equal(&before, &now));
+    console_close(c); /* and the second one must not put raw modes back */
+    ck_assert_int_eq(tcgetattr(s, &now), 0);
+    ck_assert(tio_equal(&before, &now));
     close(m);
 }
 END_TEST
@@ -582,6 +623,7 @@ static Suite *console_suite(void)
     tcase_add_test(tc, test_tty_raw_and_restore);
     tcase_add_test(tc, test_tty_signals_flag);
     tcase_add_test(tc, test_tty_no_raw_flag);
+    tcase_add_test(tc, test_tty_second_process_leaves_modes);
     tcase_add_test(tc, test_tty_restored_on_sigterm);
     tcase_add_test(tc, test_tty_restored_on_sighup);
     tcase_add_test(tc, test_tty_restored_on_segv);
