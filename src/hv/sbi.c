@@ -88,9 +88,18 @@ static bool hart_mask_valid(const struct vm *vm, uint64_t mask, uint64_t base)
 
 /* ---- TIME ---- */
 
+/*
+ * With Sstc on (the built-in SBI enables it), STIP follows stimecmp, so the SBI timer is
+ * stimecmp itself, as OpenSBI does it; otherwise the machine keeps a deadline and sets STIP.
+ */
 static void sbi_set_timer(struct vm *vm, struct hart *h, uint64_t deadline)
 {
     unsigned id = (unsigned)h->csr.mhartid;
+    if (h->csr.menvcfg & ENVCFG_STCE) {
+        h->csr.stimecmp = deadline;
+        atomic_store(&h->irq_check, true);
+        return;
+    }
     vm->sbi_timer[id] = deadline;
     atomic_fetch_and(&h->mip_sw, ~MIP_STIP);
     atomic_store(&h->irq_check, true);
