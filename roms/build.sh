@@ -248,7 +248,7 @@ recipe_busybox() {
 }
 
 recipe_initramfs() {
-	need_pkgs gcc gzip
+	need_pkgs gcc gzip e2fsprogs # e2fsprogs: roms/mkrootfs.sh (ext4 root disks for the tests)
 	[ -x "$OUT/bin/gen_init_cpio" ] || linux_source
 	build_gen_init_cpio
 	run_logged initramfs env RVISOR_ROMS_OUT="$OUT" "$ROMS_DIR/mkinitramfs.sh" \

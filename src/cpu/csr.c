@@ -13,6 +13,7 @@
 #include "cpu/csr.h"
 #include "cpu/hart.h"
 #include "cpu/pmp.h"
+#include "cpu/trace.h"
 
 typedef uint64_t (*csr_read_fn)(struct hart *h, unsigned csr);
 typedef void (*csr_write_fn)(struct hart *h, unsigned csr, uint64_t val);
@@ -542,6 +543,8 @@ bool csr_read(struct hart *h, unsigned csr, uint64_t *val, bool will_write, uint
 {
     struct csr_desc d;
     if (!csr_lookup(csr, &d) || !csr_allowed(h, csr, will_write)) {
+        if (RV_UNLIKELY(h->dbg_flags & HART_TRACE_UNIMP) && !csr_lookup(csr, &d))
+            trace_csr_unimp(h, csr, will_write);
         hart_illegal(h, raw);
         return false;
     }
@@ -553,9 +556,36 @@ bool csr_write(struct hart *h, unsigned csr, uint64_t val, uint32_t raw)
 {
     struct csr_desc d;
     if (!csr_lookup(csr, &d) || !csr_allowed(h, csr, true)) {
+        if (RV_UNLIKELY(h->dbg_flags & HART_TRACE_UNIMP) && !csr_lookup(csr, &d))
+            trace_csr_unimp(h, csr, true);
         hart_illegal(h, raw);
         return false;
     }
+    if (d.write)
+        d.write(h, csr, val);
+    return true;
+}
+
+bool csr_exists(unsigned csr)
+{
+    struct csr_desc d;
+    return csr_lookup(csr, &d);
+}
+
+bool csr_debug_read(struct hart *h, unsigned csr, uint64_t *val)
+{
+    struct csr_desc d;
+    if (!csr_lookup(csr, &d))
+        return false;
+    *val = d.read(h, csr);
+    return true;
+}
+
+bool csr_debug_write(struct hart *h, unsigned csr, uint64_t val)
+{
+    struct csr_desc d;
+    if (!csr_lookup(csr, &d))
+        return false;
     if (d.write)
         d.write(h, csr, val);
     return true;

@@ -202,6 +202,14 @@ void csr_reset(struct hart *h);
 bool csr_read(struct hart *h, unsigned csr, uint64_t *val, bool will_write, uint32_t raw);
 bool csr_write(struct hart *h, unsigned csr, uint64_t val, uint32_t raw);
 
+/*
+ * Debugger access (GDB's p/P): no privilege or FS checks, no exceptions; false when the
+ * CSR does not exist. csr_exists lists what a target description may offer.
+ */
+bool csr_exists(unsigned csr);
+bool csr_debug_read(struct hart *h, unsigned csr, uint64_t *val);
+bool csr_debug_write(struct hart *h, unsigned csr, uint64_t val);
+
 /* Name of a CSR for the disassembler (NULL if none). */
 const char *csr_name(unsigned csr);
 

@@ -123,6 +123,8 @@ enum hart_stop hart_run(struct hart *h, uint64_t budget)
             atomic_store(&h->stop_request, false);
             return HART_STOP_HALT;
         }
+        if (RV_UNLIKELY(h->dbg_flags & HART_DBG_STOPS) && hart_debug_check(h))
+            return HART_STOP_DEBUG;
         h->slice_left--;
         hart_step(h);
         if (RV_UNLIKELY(h->wfi))

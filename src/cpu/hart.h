@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "cpu/csr.h"
+#include "cpu/debug.h"
 #include "cpu/tlb.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -90,7 +91,22 @@ enum hart_stop {
     HART_STOP_WFI,       /* executed WFI with no interrupt pending: park until one is */
     HART_STOP_HALT,      /* stopped from outside (hart_request_stop), or powered off */
     HART_STOP_ENV,       /* an env callback asked to end the slice (SBI shutdown, HTIF) */
+    HART_STOP_DEBUG,     /* a breakpoint or watchpoint fired (see dbg_stop) */
 };
+
+/*
+ * struct hart.dbg_flags: event traces (-d) and debugger hooks. Every site tests this one
+ * word with a branch predicted not taken, so they cost nothing measurable when clear.
+ */
+#define HART_TRACE_INT          (1u << 0) /* every trap and interrupt */
+#define HART_TRACE_MMU          (1u << 1) /* every page-table walk */
+#define HART_TRACE_SBI          (1u << 2) /* built-in SBI calls (hv/sbi.c) */
+#define HART_TRACE_UNIMP        (1u << 3) /* unimplemented CSRs, illegal instructions */
+#define HART_TRACE_GUEST_ERRORS (1u << 4) /* device misuse (devices/dev_log.c) */
+#define HART_TRACE_ALL          0x1fu
+#define HART_DBG_BREAK          (1u << 8) /* dbg->nbp > 0: check pc before each instruction */
+#define HART_DBG_WATCH          (1u << 9) /* dbg->nwp > 0: check loads and stores */
+#define HART_DBG_STOPS          (HART_DBG_BREAK | HART_DBG_WATCH)
 
 /*
  * What the hart needs from the machine it lives in. Every callback gets env->opaque.
@@ -156,6 +172,12 @@ struct hart {
     /* --trace: print each executed instruction here (NULL: off). */
     FILE *trace;
 
+    /* -d event traces and debugger hooks (HART_TRACE_*, HART_DBG_*). */
+    uint32_t dbg_flags;
+    FILE *log;                   /* event trace lines; set whenever a trace flag is */
+    const struct hart_dbg *dbg;  /* breakpoints/watchpoints (cpu/debug.h); NULL: none */
+    struct hart_dbg_stop dbg_stop;
+
     /* Statistics for the teaching / monitor layer. */
     uint64_t stat_traps;
     uint64_t stat_irqs;
@@ -170,6 +192,19 @@ void hart_reset(struct hart *h, uint64_t pc);
 enum hart_stop hart_run(struct hart *h, uint64_t budget);
 /* Execute exactly one instruction (or take one trap); for tests and single-step. */
 void hart_step(struct hart *h);
+
+/* Debugger hooks (cpu/debug.c). True when hart h must stop before its next instruction. */
+bool hart_debug_check(struct hart *h);
+/* A load/store of [va, va+size) completed: record a watchpoint hit (kind: HART_WATCH_*). */
+void hart_debug_access(struct hart *h, uint64_t va, unsigned size, unsigned kind);
+/*
+ * Debugger access to virtual memory as hart h sees it for data (MPRV applied), without
+ * A/D updates, TLB changes, traps or traces; user pages are reachable from S-mode and
+ * execute-only pages are readable. RAM only. 0, or -EFAULT at the first bad byte
+ * (*done: bytes moved before it).
+ */
+int hart_debug_rw(struct hart *h, uint64_t va, uint8_t *buf, size_t len, bool write,
+                  size_t *done);
 
 /* Raise/lower an interrupt line (bit = enum rv_irq). Safe from any thread. */
 void hart_set_irq(struct hart *h, unsigned bit, bool level);

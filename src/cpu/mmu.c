@@ -13,6 +13,7 @@
 
 #include "cpu/mmu.h"
 #include "cpu/pmp.h"
+#include "cpu/trace.h"
 #include "devices/bus.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -149,6 +150,7 @@ struct mmu_walk {
     enum rv_priv priv;
     bool update_ad;
     bool raced; /* the A/D compare-and-swap lost a race: walk again */
+    struct trace_walk log; /* the PTEs read, for -d mmu */
 };
 
 /* Steps 5-8 of the translation process, for a leaf PTE found at `level`. */
@@ -187,6 +189,10 @@ static enum mmu_status mmu_walk(struct hart *h, struct mmu_walk *w, unsigned lev
         if (!ptr)
             return MMU_ACCESS_FAULT;
         pte = pte_load(ptr);
+        if (w->log.n < TRACE_WALK_MAX) {
+            w->log.pte_pa[w->log.n] = pte_pa;
+            w->log.pte[w->log.n++] = pte;
+        }
         if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W)) == PTE_W || (pte >> PTE_RESERVED_SHIFT))
             return MMU_PAGE_FAULT;
         if (pte & (PTE_R | PTE_X))
@@ -211,8 +217,11 @@ enum mmu_status mmu_translate(struct hart *h, uint64_t va, enum rv_access acc, e
         return MMU_PAGE_FAULT;
     do {
         w.raced = false;
+        w.log.n = 0;
         st = mmu_walk(h, &w, levels, pa);
     } while (w.raced);
+    if (RV_UNLIKELY(h->dbg_flags & HART_TRACE_MMU))
+        trace_walk(h, va, acc, priv, &w.log, (int)st, st == MMU_OK ? *pa : 0);
     return st;
 }
 
@@ -252,6 +261,8 @@ static void tlb_fill(struct hart *h, enum rv_access acc, enum rv_priv priv, uint
     uint8_t *host = bus_ram_ptr(h->bus, ppage, PAGE_SIZE);
     struct tlb_entry *e;
 
+    if (RV_UNLIKELY(h->dbg_flags & HART_DBG_WATCH) && acc != ACCESS_FETCH)
+        return; /* watched: every load and store takes the slow path */
     if (!host || !pmp_page_allowed(h, ppage, acc, priv))
         return;
     e = tlb_slot(h, acc, va);
@@ -360,10 +371,15 @@ static bool mmu_access_slow(struct hart *h, uint64_t va, unsigned size, enum rv_
                             uint8_t *buf)
 {
     enum rv_priv priv = hart_data_priv(h);
+    bool done;
 
     if ((va & PAGE_MASK) + size <= PAGE_SIZE)
-        return mmu_access_one(h, va, size, acc, priv, buf);
-    return mmu_access_split(h, va, size, acc, priv, buf);
+        done = mmu_access_one(h, va, size, acc, priv, buf);
+    else
+        done = mmu_access_split(h, va, size, acc, priv, buf);
+    if (RV_UNLIKELY(h->dbg_flags & HART_DBG_WATCH) && done)
+        hart_debug_access(h, va, size, acc == ACCESS_STORE ? HART_WATCH_WRITE : HART_WATCH_READ);
+    return done;
 }
 
 /* --- the hart's memory interface --- */
@@ -456,6 +472,8 @@ bool hart_translate_amo(struct hart *h, uint64_t va, unsigned size, enum rv_acce
     priv = hart_data_priv(h);
     if (!mmu_resolve(h, va, size, acc, priv, true, pa))
         return false;
+    if (RV_UNLIKELY(h->dbg_flags & HART_DBG_WATCH))
+        hart_debug_access(h, va, size, acc == ACCESS_STORE ? HART_WATCH_ACCESS : HART_WATCH_READ);
     *host = bus_ram_ptr(h->bus, *pa, size);
     if (*host)
         tlb_fill(h, acc, priv, va, *pa);

@@ -7,6 +7,7 @@
  */
 #include "cpu/decode.h"
 #include "cpu/hart.h"
+#include "cpu/trace.h"
 
 #define CAUSE_INTERRUPT (1ull << 63)
 
@@ -41,6 +42,8 @@ void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval, bool is_irq)
 {
     uint64_t deleg = is_irq ? h->csr.mideleg : h->csr.medeleg;
     uint64_t ms = h->csr.mstatus;
+    enum rv_priv from = h->priv;
+    uint64_t epc = h->pc;
 
     h->stat_traps++;
     if (is_irq)
@@ -74,6 +77,8 @@ void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval, bool is_irq)
     }
     hart_tlb_flush(h); /* mstatus.MPP changed: MPRV translations may differ */
     atomic_store_explicit(&h->irq_check, true, memory_order_relaxed);
+    if (RV_UNLIKELY(h->dbg_flags & (HART_TRACE_INT | HART_TRACE_UNIMP)))
+        trace_trap(h, cause, tval, is_irq, from, epc);
 }
 
 static int pick_irq(uint64_t pending)

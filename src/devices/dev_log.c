@@ -12,6 +12,10 @@
  * It holds no machine state, never influences what a guest sees (determinism is kept), is
  * safe from any thread and needs no initialisation or teardown. The table is a static
  * inside the function, not at file scope.
+ *
+ * With -d guest_errors the run loop binds its thread to the VM's trace file
+ * (dev_log_set_thread_sink): reports made on that thread then all go there, unlimited.
+ * The binding is thread-local, so VMs on other threads keep their own.
  */
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -47,6 +51,23 @@ static int dev_log_admit(_Atomic uint64_t *slot, uint32_t now, int *last)
     return 1;
 }
 
+#if defined(_MSC_VER) && !defined(__clang__)
+#define DEV_LOG_THREAD_LOCAL __declspec(thread)
+#else
+#define DEV_LOG_THREAD_LOCAL _Thread_local
+#endif
+
+static FILE **dev_log_thread_sink(void)
+{
+    static DEV_LOG_THREAD_LOCAL FILE *sink;
+    return &sink;
+}
+
+void dev_log_set_thread_sink(FILE *trace)
+{
+    *dev_log_thread_sink() = trace;
+}
+
 void dev_log_guest_error(const char *dev, const char *fmt, ...)
 {
     static _Atomic uint64_t slots[DEV_LOG_SLOTS];
@@ -55,7 +76,15 @@ void dev_log_guest_error(const char *dev, const char *fmt, ...)
     char msg[256];
     va_list ap;
     int last = 0;
+    FILE *sink = *dev_log_thread_sink();
 
+    if (sink) {
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        fprintf(sink, "guest_error: %s: %s\n", dev ? dev : "?", msg);
+        return;
+    }
     if (!dev_log_admit(slot, (uint32_t)time(NULL), &last))
         return;
     va_start(ap, fmt);

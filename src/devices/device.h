@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct irq_line {
     void (*set)(void *opaque, unsigned num, bool level);
@@ -46,5 +47,12 @@ void dev_log_guest_error(const char *dev, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/*
+ * Route the guest-error reports made on this thread (the thread running a VM's harts):
+ * to trace, every one without a rate limit (-d guest_errors), or with NULL to stderr,
+ * rate-limited (the default).
+ */
+void dev_log_set_thread_sink(FILE *trace);
 
 #endif

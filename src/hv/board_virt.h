@@ -15,6 +15,7 @@ enum virt_region {
     VIRT_PLIC,
     VIRT_UART0,
     VIRT_VIRTIO,
+    VIRT_FB,
     VIRT_DRAM,
     VIRT_REGION_COUNT,
 };

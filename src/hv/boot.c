@@ -282,6 +282,7 @@ void boot_builtin_hart(struct hart *h, uint64_t entry)
                      (1u << EXC_LOAD_PAGE_FAULT) | (1u << EXC_STORE_PAGE_FAULT);
     h->csr.mideleg = MIP_SSIP | MIP_STIP | MIP_SEIP;
     h->csr.mcounteren = 7; /* cycle, time, instret */
+    h->csr.scounteren = 7; /* as OpenSBI: U-mode rdtime (the vDSO's clock_gettime) works */
     h->csr.menvcfg = ENVCFG_STCE;
     h->csr.stimecmp = UINT64_MAX;
     h->csr.mstatus |= (uint64_t)FS_INITIAL << MSTATUS_FS_SHIFT;
@@ -294,7 +295,9 @@ int boot_prepare(struct vm *vm, char *err, size_t errlen)
                                  .ram_base = vm->ram_base,
                                  .ram_size = vm->ram_size,
                                  .bootargs = vm->cfg.append,
-                                 .bus = vm->bus};
+                                 .bus = vm->bus,
+                                 .fb = vm->fb,
+                                 .fb_base = virt_memmap[VIRT_FB].base};
     const char *bios = vm->cfg.bios;
     bool none = bios && strcmp(bios, "none") == 0;
     uint64_t kernel_entry = 0, fw_entry = 0, fw_info = 0;

@@ -11,6 +11,7 @@
 #include <libfdt.h>
 
 #include "devices/bus.h"
+#include "devices/simplefb.h"
 #include "hv/board_virt.h"
 #include "hv/clock.h"
 #include "hv/fdt.h"
@@ -153,7 +154,8 @@ static int create_syscon_child(void *fdt, const struct board_fdt_params *p, cons
 }
 
 /* The wiring of one device node the board placed at virt_memmap[r]. */
-static int wire_device(void *fdt, int node, enum virt_region r, const struct board_fdt_params *p)
+static int wire_device(void *fdt, int node, enum virt_region r, unsigned irq,
+                       const struct board_fdt_params *p)
 {
     static const uint32_t clint_irqs[] = {3, 7}; /* MSI, MTI */
     static const uint32_t plic_irqs[] = {11, 9}; /* M and S external: contexts 2h, 2h+1 */
@@ -173,12 +175,28 @@ static int wire_device(void *fdt, int node, enum virt_region r, const struct boa
         return 0;
     case VIRT_SSWI: return set_irqs_extended(fdt, node, p, sswi_irqs, 1);
     default:
-        if (virt_memmap[r].irq == 0)
+        if (irq == 0)
             return 0;
         if ((rc = fdt_setprop_u32(fdt, node, "interrupt-parent", ph_plic(p))) < 0)
             return rc;
-        return fdt_setprop_u32(fdt, node, "interrupts", virt_memmap[r].irq);
+        return fdt_setprop_u32(fdt, node, "interrupts", irq);
     }
+}
+
+/* The node of the device mapped at base (if any), with its wiring; the node offset, 0 if
+ * nothing is there, or a negative libfdt error. */
+static int create_device(void *fdt, int soc, const struct board_fdt_params *p,
+                         enum virt_region r, uint64_t base, unsigned irq)
+{
+    const struct bus_region *reg = bus_find(p->bus, base);
+    int node, rc;
+    if (!reg || reg->base != base || !reg->ops || !reg->ops->fdt_node)
+        return 0;
+    if ((node = reg->ops->fdt_node(reg->dev, fdt, soc, reg->base)) < 0)
+        return node;
+    if ((rc = wire_device(fdt, node, r, irq, p)) < 0)
+        return rc;
+    return node;
 }
 
 static int create_soc(void *fdt, const struct board_fdt_params *p, char *stdout_path,
@@ -192,19 +210,27 @@ static int create_soc(void *fdt, const struct board_fdt_params *p, char *stdout_
         (rc = fdt_setprop_string(fdt, soc, "compatible", "simple-bus")) < 0 ||
         (rc = fdt_setprop(fdt, soc, "ranges", NULL, 0)) < 0)
         return rc;
+    /* fdt_add_subnode prepends: add in reverse so the nodes come in address order */
     for (int r = VIRT_REGION_COUNT; r-- > 0;) {
+        const struct virt_map_entry *m = &virt_memmap[r];
+        unsigned count = r == VIRT_VIRTIO ? VIRT_VIRTIO_COUNT : 1;
         if (r == VIRT_DRAM)
             continue;
-        const struct bus_region *reg = bus_find(p->bus, virt_memmap[r].base);
-        if (!reg || reg->base != virt_memmap[r].base || !reg->ops || !reg->ops->fdt_node)
+        if (r == VIRT_FB) { /* RAM, so not found by create_device: the board knows it */
+            if (p->fb && (rc = simplefb_fdt_node(p->fb, fdt, soc, p->fb_base)) < 0)
+                return rc;
             continue;
-        int node = reg->ops->fdt_node(reg->dev, fdt, soc, reg->base);
-        if (node < 0)
-            return node;
-        if ((rc = wire_device(fdt, node, (enum virt_region)r, p)) < 0)
-            return rc;
-        if (r == VIRT_UART0 && (rc = fdt_get_path(fdt, node, stdout_path, (int)stdout_len)) < 0)
-            return rc;
+        }
+        /* the virtio-mmio slots: one window of m->size and one PLIC source each */
+        for (unsigned i = count; i-- > 0;) {
+            int node = create_device(fdt, soc, p, (enum virt_region)r, m->base + i * m->size,
+                                     m->irq ? m->irq + i : 0);
+            if (node < 0)
+                return node;
+            if (r == VIRT_UART0 && node > 0 &&
+                (rc = fdt_get_path(fdt, node, stdout_path, (int)stdout_len)) < 0)
+                return rc;
+        }
     }
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct bus;
+struct simplefb;
 
 struct board_fdt_params {
     unsigned nharts;
@@ -18,6 +19,8 @@ struct board_fdt_params {
     uint64_t initrd_start;        /* 0: no initrd */
     uint64_t initrd_end;
     const struct bus *bus;        /* devices found at the memory map's addresses get nodes */
+    const struct simplefb *fb;    /* NULL: no framebuffer */
+    uint64_t fb_base;
 };
 
 /* The riscv,isa string this hart implements. */

@@ -8,6 +8,7 @@
  * Left out: PMU, SUSP (system suspend), CPPC, NACL, STA, and console_read input
  * (returns 0 bytes: the UART is the console's input path).
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "devices/bus.h"
@@ -318,20 +319,52 @@ static int64_t sbi_legacy(struct vm *vm, struct hart *h, uint64_t ext)
     }
 }
 
+static const char *sbi_ext_name(uint64_t ext)
+{
+    switch (ext) {
+    case SBI_EXT_BASE: return "BASE";
+    case SBI_EXT_TIME: return "TIME";
+    case SBI_EXT_IPI: return "IPI";
+    case SBI_EXT_RFENCE: return "RFENCE";
+    case SBI_EXT_HSM: return "HSM";
+    case SBI_EXT_SRST: return "SRST";
+    case SBI_EXT_DBCN: return "DBCN";
+    default: return ext <= SBI_EXT_LEGACY_MAX ? "legacy" : "unknown";
+    }
+}
+
+/* -d sbi: one line per call, arguments as the guest passed them, then the results. */
+static void sbi_trace(struct hart *h, uint64_t ext, uint64_t fid, const uint64_t *a)
+{
+    if (ext <= SBI_EXT_LEGACY_MAX)
+        fprintf(h->log, "hart %" PRIu64 ": sbi: ext=0x%" PRIx64 " (legacy) a0=0x%" PRIx64
+                        " a1=0x%" PRIx64 " a2=0x%" PRIx64 " -> a0=%" PRId64 "\n",
+                h->csr.mhartid, ext, a[0], a[1], a[2], (int64_t)h->x[10]);
+    else
+        fprintf(h->log, "hart %" PRIu64 ": sbi: ext=0x%" PRIx64 " (%s) fid=%" PRIu64
+                        " a0=0x%" PRIx64 " a1=0x%" PRIx64 " a2=0x%" PRIx64 " -> error=%" PRId64
+                        " value=0x%" PRIx64 "\n",
+                h->csr.mhartid, ext, sbi_ext_name(ext), fid, a[0], a[1], a[2],
+                (int64_t)h->x[10], h->x[11]);
+}
+
 bool sbi_ecall(void *opaque, struct hart *h)
 {
     struct vm *vm = opaque;
     uint64_t ext = h->x[17], fid = h->x[16];
+    uint64_t args[3] = {A(0), A(1), A(2)};
 
     if (!vm->builtin_sbi)
         return false;
     if (ext <= SBI_EXT_LEGACY_MAX) {
         h->x[10] = (uint64_t)sbi_legacy(vm, h, ext);
-        return true;
+    } else {
+        struct sbi_ret r = sbi_dispatch(vm, h, ext, fid);
+        h->x[10] = (uint64_t)r.error;
+        if (r.error == SBI_SUCCESS)
+            h->x[11] = r.value;
     }
-    struct sbi_ret r = sbi_dispatch(vm, h, ext, fid);
-    h->x[10] = (uint64_t)r.error;
-    if (r.error == SBI_SUCCESS)
-        h->x[11] = r.value;
+    if (RV_UNLIKELY(h->dbg_flags & HART_TRACE_SBI))
+        sbi_trace(h, ext, fid, args);
     return true;
 }

@@ -18,9 +18,17 @@
 #include "devices/ns16550a.h"
 #include "devices/plic.h"
 #include "devices/sifive_test.h"
+#include "devices/host/blockdev.h"
+#include "devices/host/screenshot.h"
+#include "devices/virtio_blk.h"
+#include "devices/virtio_mmio.h"
+#include "devices/simplefb.h"
+#include "devices/virtio_input.h"
+#include "devices/virtio_rng.h"
 #include "hv/board_virt.h"
 #include "hv/clock.h"
 #include "hv/console.h"
+#include "hv/gdbstub.h"
 #include "hv/htif.h"
 #include "hv/loader.h"
 #include "hv/vm.h"
@@ -111,6 +119,164 @@ static int vm_add(struct vm *vm, enum virt_region r, uint64_t size,
     return 0;
 }
 
+/* ---- virtio devices ---- */
+
+/* Slot of each configured device: explicit ones first, then the highest free slot each
+ * (QEMU's virt fills virtio-mmio-bus.7 first). slot_of[i] = index into cfg.virtio or -1. */
+static int vm_virtio_slots(struct vm *vm, int *slot_of, char *err, size_t errlen)
+{
+    const struct vm_config *cfg = &vm->cfg;
+    for (unsigned s = 0; s < VIRT_VIRTIO_COUNT; s++)
+        slot_of[s] = -1;
+    if (cfg->nvirtio > VIRT_VIRTIO_COUNT) {
+        vm_err(err, errlen, "at most %d virtio devices are supported", VIRT_VIRTIO_COUNT);
+        return -1;
+    }
+    for (unsigned i = 0; i < cfg->nvirtio; i++) {
+        int s = cfg->virtio[i].slot;
+        if (s < 0)
+            continue;
+        if (s >= VIRT_VIRTIO_COUNT) {
+            vm_err(err, errlen, "virtio-mmio-bus.%d does not exist (0 to %d)", s,
+                   VIRT_VIRTIO_COUNT - 1);
+            return -1;
+        }
+        if (slot_of[s] >= 0) {
+            vm_err(err, errlen, "virtio-mmio-bus.%d is used twice", s);
+            return -1;
+        }
+        slot_of[s] = (int)i;
+    }
+    for (unsigned i = 0; i < cfg->nvirtio; i++) {
+        int s = VIRT_VIRTIO_COUNT - 1;
+        if (cfg->virtio[i].slot >= 0)
+            continue;
+        while (s >= 0 && slot_of[s] >= 0)
+            s--;
+        if (s < 0) {
+            vm_err(err, errlen, "at most %d virtio devices are supported", VIRT_VIRTIO_COUNT);
+            return -1;
+        }
+        slot_of[s] = (int)i;
+    }
+    return 0;
+}
+
+static void *vm_virtio_blk(const struct vm_virtio_config *vc, char *err, size_t errlen)
+{
+    static const enum blockdev_cache cache[] = {
+        [VM_BLK_CACHE_WRITEBACK] = BLOCKDEV_CACHE_WRITEBACK,
+        [VM_BLK_CACHE_WRITETHROUGH] = BLOCKDEV_CACHE_WRITETHROUGH,
+        [VM_BLK_CACHE_UNSAFE] = BLOCKDEV_CACHE_UNSAFE,
+    };
+    struct blockdev *bd;
+    void *dev;
+    if (blockdev_open(vc->file, vc->readonly, cache[vc->cache], &bd, err, errlen) < 0)
+        return NULL;
+    if (blockdev_size(bd) % 512)
+        fprintf(stderr,
+                "rvisor: warning: %s: size is not a multiple of 512 bytes; the guest sees "
+                "only the first %llu sectors\n",
+                vc->file, (unsigned long long)(blockdev_size(bd) / 512));
+    if (!(dev = virtio_blk_create(bd, vc->serial)))
+        vm_err(err, errlen, "out of memory");
+    return dev;
+}
+
+/* The device for one configuration entry; NULL with err set. */
+static void *vm_virtio_device(const struct vm_virtio_config *vc,
+                              const struct virtio_device_ops **ops, char *err, size_t errlen)
+{
+    void *dev = NULL;
+    switch (vc->kind) {
+    case VM_VIRTIO_BLK:
+        *ops = &virtio_blk_ops;
+        return vm_virtio_blk(vc, err, errlen);
+    case VM_VIRTIO_RNG:
+        *ops = &virtio_rng_ops;
+        if (!(dev = virtio_rng_create()))
+            vm_err(err, errlen, "out of memory");
+        return dev;
+    case VM_VIRTIO_KEYBOARD:
+    case VM_VIRTIO_TABLET:
+        *ops = &virtio_input_ops;
+        dev = virtio_input_create(vc->kind == VM_VIRTIO_KEYBOARD ? VIRTIO_INPUT_KEYBOARD
+                                                                 : VIRTIO_INPUT_TABLET);
+        if (!dev)
+            vm_err(err, errlen, "out of memory");
+        return dev;
+    default: vm_err(err, errlen, "this virtio device is not available in this build"); break;
+    }
+    return NULL;
+}
+
+/* Remember the first keyboard and tablet for the display. */
+static void vm_note_input(struct vm *vm, enum vm_virtio_kind kind, void *dev)
+{
+    if (kind == VM_VIRTIO_KEYBOARD && !vm->keyboard)
+        vm->keyboard = dev;
+    if (kind == VM_VIRTIO_TABLET && !vm->tablet)
+        vm->tablet = dev;
+}
+
+/* The eight virtio-mmio slots: configured devices, and empty slots (DeviceID 0). */
+static int vm_create_virtio(struct vm *vm, char *err, size_t errlen)
+{
+    const struct virt_map_entry *m = &virt_memmap[VIRT_VIRTIO];
+    int slot_of[VIRT_VIRTIO_COUNT];
+    if (vm_virtio_slots(vm, slot_of, err, errlen) < 0)
+        return -1;
+    for (unsigned s = 0; s < VIRT_VIRTIO_COUNT; s++) {
+        const struct virtio_device_ops *ops = NULL;
+        void *dev = NULL;
+        struct irq_line irq = plic_irq_line(vm->plic, m->irq + s);
+        uint64_t base = m->base + s * m->size;
+        if (slot_of[s] >= 0 &&
+            !(dev = vm_virtio_device(&vm->cfg.virtio[slot_of[s]], &ops, err, errlen)))
+            return -1;
+        if (slot_of[s] >= 0)
+            vm_note_input(vm, vm->cfg.virtio[slot_of[s]].kind, dev);
+        vm->virtio[s] = virtio_mmio_create(vm->bus, &irq, ops, dev, vm->cfg.virtio_legacy);
+        if (!vm->virtio[s]) {
+            vm_err(err, errlen, "out of memory creating virtio-mmio-bus.%u", s);
+            return -1;
+        }
+        if (bus_add_device(vm->bus, base, VIRTIO_MMIO_SIZE, &virtio_mmio_ops, vm->virtio[s]) < 0) {
+            virtio_mmio_ops.destroy(vm->virtio[s]);
+            vm->virtio[s] = NULL;
+            vm_err(err, errlen, "cannot map virtio-mmio-bus.%u", s);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The simple-framebuffer: RAM of its own at VIRT_FB, if configured. */
+static int vm_create_fb(struct vm *vm, char *err, size_t errlen)
+{
+    const struct virt_map_entry *m = &virt_memmap[VIRT_FB];
+    unsigned w = vm->cfg.fb_width, h = vm->cfg.fb_height;
+    if (vm->cfg.screenshot && !screenshot_available()) {
+        vm_err(err, errlen, "--screenshot: this rvisor was built without libpng "
+                            "(install libpng-dev and rebuild)");
+        return -1;
+    }
+    if (!w && !h)
+        return 0;
+    if (simplefb_check_size(w, h, err, errlen) < 0)
+        return -1;
+    if (simplefb_create(w, h, &vm->fb) < 0) {
+        vm_err(err, errlen, "out of memory for the %ux%u framebuffer", w, h);
+        return -1;
+    }
+    if (simplefb_region_size(vm->fb) > m->size ||
+        bus_add_ram(vm->bus, m->base, simplefb_region_size(vm->fb), simplefb_pixels(vm->fb)) < 0) {
+        vm_err(err, errlen, "cannot map the framebuffer");
+        return -1;
+    }
+    return 0;
+}
+
 static int vm_create_devices(struct vm *vm, char *err, size_t errlen)
 {
     unsigned n = vm->nharts;
@@ -150,7 +316,7 @@ static int vm_create_devices(struct vm *vm, char *err, size_t errlen)
     vm->rtc = goldfish_rtc_create(vm_rtc_ns, vm, &irq);
     if (vm_add(vm, VIRT_RTC, GOLDFISH_RTC_SIZE, &goldfish_rtc_ops, vm->rtc, err, errlen) < 0)
         return -1;
-    return 0;
+    return vm_create_virtio(vm, err, errlen);
 }
 
 static int vm_create_harts(struct vm *vm, char *err, size_t errlen)
@@ -167,6 +333,8 @@ static int vm_create_harts(struct vm *vm, char *err, size_t errlen)
             return -1;
         }
         vm->harts[i].trace = vm->cfg.trace;
+        vm->harts[i].dbg_flags = vm->cfg.trace_events;
+        vm->harts[i].log = vm->cfg.trace_log ? vm->cfg.trace_log : stderr;
     }
     return 0;
 }
@@ -206,8 +374,11 @@ int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t er
                              .ram_base = vm->ram_base,
                              .ram_size = vm->ram_size,
                              .console = vm->console};
-    if (vm_create_harts(vm, err, errlen) < 0 || vm_create_devices(vm, err, errlen) < 0 ||
+    if (vm_create_fb(vm, err, errlen) < 0 || vm_create_harts(vm, err, errlen) < 0 ||
+        vm_create_devices(vm, err, errlen) < 0 ||
         boot_prepare(vm, err, errlen) < 0)
+        goto fail;
+    if (cfg->gdb && gdbstub_create(vm, cfg->gdb, cfg->gdb_wait, &vm->gdb, err, errlen) < 0)
         goto fail;
     *out = vm;
     return 0;
@@ -220,6 +391,7 @@ void vm_destroy(struct vm *vm)
 {
     if (!vm)
         return;
+    gdbstub_destroy(vm->gdb);
     if (vm->bus)
         bus_destroy(vm->bus);
     if (vm->harts)
@@ -231,11 +403,40 @@ void vm_destroy(struct vm *vm)
     free(vm->ssip);
     free(vm->plic_ctx);
     free(vm->dtb);
+    simplefb_destroy(vm->fb);
     free(vm->ram);
     free(vm);
 }
 
 /* ---- running ---- */
+
+void vm_request_poweroff(struct vm *vm)
+{
+    vm_set_exit(vm, VM_EXIT_POWEROFF, 0);
+}
+
+struct simplefb *vm_framebuffer(struct vm *vm)
+{
+    return vm->fb;
+}
+
+struct virtio_input *vm_input_device(struct vm *vm, enum vm_virtio_kind kind)
+{
+    return kind == VM_VIRTIO_KEYBOARD ? vm->keyboard
+           : kind == VM_VIRTIO_TABLET ? vm->tablet
+                                      : NULL;
+}
+
+/* --screenshot: once, when the guest time comes (or at the end of the run). */
+static void vm_screenshot(struct vm *vm)
+{
+    char why[256];
+    vm->screenshot_taken = true;
+    if (!vm->fb)
+        return;
+    if (screenshot_write_png(vm->fb, vm->cfg.screenshot, why, sizeof(why)) < 0)
+        fprintf(stderr, "rvisor: screenshot: %s\n", why);
+}
 
 void vm_request_stop(struct vm *vm)
 {
@@ -277,8 +478,13 @@ static void vm_poll_devices(struct vm *vm)
     goldfish_rtc_update(vm->rtc);
     if (vm->builtin_sbi)
         sbi_poll_timers(vm, clock_ticks(&vm->clock));
+    if (vm->cfg.screenshot && !vm->screenshot_taken && vm->cfg.screenshot_after_ns &&
+        clock_ticks(&vm->clock) >= vm->cfg.screenshot_after_ns / 100)
+        vm_screenshot(vm);
     if (vm->htif.tohost && htif_poll(&vm->htif, &code))
         vm_set_exit(vm, code ? VM_EXIT_FAIL : VM_EXIT_POWEROFF, code);
+    if (vm->gdb)
+        gdbstub_poll(vm->gdb); /* may stop here while the debugger is in control */
 }
 
 /* Earliest time (ticks) at which a timer could wake a parked hart; UINT64_MAX if none. */
@@ -380,6 +586,9 @@ void vm_run(struct vm *vm, struct vm_exit *ex)
     bool parked[VM_MAX_HARTS] = {false};
     uint64_t total = 0;
 
+    /* -d guest_errors: this thread's device error reports go to the trace, all of them */
+    dev_log_set_thread_sink((vm->cfg.trace_events & HART_TRACE_GUEST_ERRORS) ? vm->harts[0].log
+                                                                              : NULL);
     for (;;) {
         if (vm->exit.kind == VM_EXIT_RESET && !vm->cfg.no_reboot && vm_reboot(vm, parked) == 0)
             continue;
@@ -415,6 +624,9 @@ void vm_run(struct vm *vm, struct vm_exit *ex)
             fprintf(stderr, "rvisor: every hart waits for an interrupt that can never come\n");
         }
     }
+    if (vm->cfg.screenshot && !vm->screenshot_taken)
+        vm_screenshot(vm);
     vm->exit.insns = total;
     *ex = vm->exit;
+    dev_log_set_thread_sink(NULL);
 }

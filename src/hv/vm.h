@@ -12,9 +12,38 @@
 
 struct chardev;
 struct console;
+struct simplefb;
+struct virtio_input;
 
 #define VM_DEFAULT_RAM (128ull << 20)
 #define VM_MAX_HARTS 32
+#define VM_MAX_VIRTIO 8 /* virtio-mmio slots of the virt board */
+
+enum vm_virtio_kind {
+    VM_VIRTIO_BLK = 1,
+    VM_VIRTIO_RNG,
+    VM_VIRTIO_NET,
+    VM_VIRTIO_KEYBOARD, /* virtio-input keyboard (-display sdl adds one) */
+    VM_VIRTIO_TABLET,   /* virtio-input absolute pointer */
+};
+
+enum vm_blk_cache {
+    VM_BLK_CACHE_WRITEBACK = 0, /* the default: guest FLUSH reaches the disk */
+    VM_BLK_CACHE_WRITETHROUGH,
+    VM_BLK_CACHE_UNSAFE, /* guest FLUSH ignored */
+};
+
+/* One virtio device of the board. */
+struct vm_virtio_config {
+    enum vm_virtio_kind kind;
+    int slot;             /* virtio-mmio slot 0..7, or -1: the highest free one (as QEMU) */
+    const char *file;     /* blk: raw image */
+    bool readonly;        /* blk */
+    enum vm_blk_cache cache; /* blk */
+    const char *serial;   /* blk: GET_ID string, may be NULL */
+    const char *netdev;   /* net: the back end's option string (-netdev ...) */
+    const char *mac;      /* net: NULL for the default */
+};
 
 struct vm_config {
     const char *name;
@@ -30,8 +59,18 @@ struct vm_config {
     uint64_t max_insns; /* 0: no limit */
     bool deterministic; /* time follows retired instructions */
     FILE *trace;        /* --trace: disassemble every executed instruction */
+    uint32_t trace_events; /* -d: HART_TRACE_* bits (hv/trace.h) */
+    FILE *trace_log;       /* -D: where the -d lines go; NULL: stderr */
+    const char *gdb;       /* -gdb / -s: the stub's "tcp:HOST:PORT"; NULL: no stub */
+    bool gdb_wait;         /* -S: no instruction runs until the debugger continues */
     const struct chardev *console; /* UART output; NULL: stdout */
     struct console *input;         /* terminal input for the UART (hv/console.h); NULL: none */
+    struct vm_virtio_config virtio[VM_MAX_VIRTIO]; /* in command-line order */
+    unsigned nvirtio;
+    bool virtio_legacy; /* virtio-mmio version 1 (QEMU's force-legacy=true); default 2 */
+    unsigned fb_width, fb_height;  /* simple-framebuffer; 0: none */
+    const char *screenshot;        /* write the framebuffer to this PNG at the end... */
+    uint64_t screenshot_after_ns;  /* ...or after this much guest time (0: at the end) */
 };
 
 enum vm_exit_kind {
@@ -59,11 +98,25 @@ void vm_destroy(struct vm *vm);
 /* Run until the guest ends, the limit is reached or vm_request_stop(). */
 void vm_run(struct vm *vm, struct vm_exit *ex);
 void vm_request_stop(struct vm *vm);
+/*
+ * Run with a window (-display sdl; vm_display.c): the machine on a thread of its own,
+ * the window on the calling thread (call from main()). 0 when the run ended (*ex says
+ * how), or -1 with a message if the window could not be opened (nothing ran).
+ */
+int vm_run_display(struct vm *vm, const char *name, struct vm_exit *ex, char *err,
+                   size_t errlen);
+/* Power the machine off as the guest's own shutdown would (exit status 0); any thread. */
+void vm_request_poweroff(struct vm *vm);
 
 /* The device tree given to the guest (valid after vm_create). */
 const void *vm_dtb(const struct vm *vm, size_t *size);
 
 /* Feed console input to the UART (returns bytes accepted). */
 size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len);
+
+/* The framebuffer (NULL if none) and the first virtio-input device of a kind (NULL if
+ * none), for a display; they live as long as the VM. */
+struct simplefb *vm_framebuffer(struct vm *vm);
+struct virtio_input *vm_input_device(struct vm *vm, enum vm_virtio_kind kind);
 
 #endif

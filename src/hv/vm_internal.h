@@ -14,6 +14,8 @@
 #include "hv/htif.h"
 #include "hv/vm.h"
 
+struct virtio_dev;
+
 #define VM_SLICE 16384
 #define VM_IDLE_POLL_NS 10000000ull /* longest sleep of a parked machine */
 
@@ -43,6 +45,10 @@ struct vm {
     struct ns16550a *uart;
     struct plic *plic;
     struct goldfish_rtc *rtc;
+    struct virtio_dev *virtio[VM_MAX_VIRTIO]; /* virtio-mmio slots 0..7 (owned by the bus) */
+    struct simplefb *fb;                          /* NULL: no framebuffer */
+    struct virtio_input *keyboard, *tablet;       /* owned by their transports */
+    bool screenshot_taken;
 
     struct irq_line *msip, *mtip, *ssip, *plic_ctx;
 
@@ -57,6 +63,8 @@ struct vm {
     uint64_t sbi_timer[VM_MAX_HARTS]; /* SBI set_timer deadline, UINT64_MAX: none */
     bool resume_pending[VM_MAX_HARTS]; /* non-retentive suspend: restart on wake-up */
     uint64_t resume_addr[VM_MAX_HARTS], resume_opaque[VM_MAX_HARTS];
+
+    struct gdbstub *gdb; /* -gdb (hv/gdbstub.h); NULL: none */
 
     atomic_bool stop;
     struct vm_exit exit;
