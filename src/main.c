@@ -429,6 +429,9 @@ static int finish_graphics(struct cli *c)
     }
     if (!c->display_sdl)
         return 0;
+    if (!vm_display_available())
+        return bad("-display sdl: this rvisor was built without SDL2 (install libsdl2-dev "
+                   "and rebuild)%s", "");
     for (unsigned i = 0; i < 2; i++) {
         struct vm_virtio_config vc = {.kind = inputs[i], .slot = -1};
         if (!has_virtio(c, inputs[i]) && cli_add_virtio(c, &vc) < 0)

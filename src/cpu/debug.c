@@ -37,7 +37,7 @@ void hart_debug_access(struct hart *h, uint64_t va, unsigned size, unsigned kind
         return;
     for (unsigned i = 0; i < d->nwp; i++) {
         const struct hart_watch *w = &d->wp[i];
-        if (!(w->kind & kind) || va + size <= w->addr || va - w->addr >= w->len)
+        if (!(w->kind & kind) || va + size <= w->addr || va >= w->addr + w->len)
             continue;
         h->dbg_stop.reason = HART_DBG_WATCHPOINT;
         h->dbg_stop.kind = w->kind;
@@ -61,8 +61,7 @@ static bool debug_translate(struct hart *h, uint64_t va, uint64_t *pa)
     return st == MMU_OK;
 }
 
-int hart_debug_rw(struct hart *h, uint64_t va, uint8_t *buf, size_t len, bool write,
-                  size_t *done)
+int hart_debug_rw(struct hart *h, uint64_t va, uint8_t *buf, size_t len, bool write, size_t *done)
 {
     size_t pos = 0;
 

@@ -45,9 +45,9 @@ enum hart_dbg_reason {
 /* Why the debugger stopped a hart, and the resume state. */
 struct hart_dbg_stop {
     enum hart_dbg_reason reason;
-    unsigned kind;     /* watchpoint: the kind of the watchpoint that fired */
-    uint64_t addr;     /* watchpoint: the address to report (inside the watched range) */
-    bool skip;         /* resuming: don't stop at a breakpoint on skip_pc first */
+    unsigned kind; /* watchpoint: the kind of the watchpoint that fired */
+    uint64_t addr; /* watchpoint: the address to report (inside the watched range) */
+    bool skip;     /* resuming: don't stop at a breakpoint on skip_pc first */
     uint64_t skip_pc;
 };
 

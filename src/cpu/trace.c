@@ -15,14 +15,14 @@ static const char priv_letter[4] = {'U', 'S', '?', 'M'};
 const char *trace_cause_name(uint64_t cause, bool irq)
 {
     static const char *const exc[16] = {
-        "insn-misaligned", "insn-access-fault", "illegal-insn", "breakpoint",
+        "insn-misaligned", "insn-access-fault", "illegal-insn",     "breakpoint",
         "load-misaligned", "load-access-fault", "store-misaligned", "store-access-fault",
-        "ecall-from-U", "ecall-from-S", "reserved", "ecall-from-M",
-        "insn-page-fault", "load-page-fault", "reserved", "store-page-fault",
+        "ecall-from-U",    "ecall-from-S",      "reserved",         "ecall-from-M",
+        "insn-page-fault", "load-page-fault",   "reserved",         "store-page-fault",
     };
     static const char *const irqs[12] = {
         "reserved", "S-software", "reserved", "M-software", "reserved", "S-timer",
-        "reserved", "M-timer", "reserved", "S-external", "reserved", "M-external",
+        "reserved", "M-timer",    "reserved", "S-external", "reserved", "M-external",
     };
 
     if (irq)
@@ -37,8 +37,9 @@ static void trace_illegal(struct hart *h, uint64_t tval, enum rv_priv from, uint
 
     if (insn_decode((uint32_t)tval, &in))
         insn_disasm(&in, epc, text, sizeof(text));
-    fprintf(h->log, "hart %" PRIu64 ": unimp: illegal instruction 0x%08" PRIx64
-                    " at pc=0x%" PRIx64 " in %c-mode: %s\n",
+    fprintf(h->log,
+            "hart %" PRIu64 ": unimp: illegal instruction 0x%08" PRIx64 " at pc=0x%" PRIx64
+            " in %c-mode: %s\n",
             h->csr.mhartid, tval, epc, priv_letter[from & 3], text);
 }
 
@@ -46,8 +47,9 @@ void trace_trap(struct hart *h, uint64_t cause, uint64_t tval, bool irq, enum rv
                 uint64_t epc)
 {
     if (h->dbg_flags & HART_TRACE_INT)
-        fprintf(h->log, "hart %" PRIu64 ": int: %s %" PRIu64 " (%s) epc=0x%" PRIx64
-                        " tval=0x%" PRIx64 " %c->%c target=%c-mode vector=0x%" PRIx64 "\n",
+        fprintf(h->log,
+                "hart %" PRIu64 ": int: %s %" PRIu64 " (%s) epc=0x%" PRIx64 " tval=0x%" PRIx64
+                " %c->%c target=%c-mode vector=0x%" PRIx64 "\n",
                 h->csr.mhartid, irq ? "interrupt" : "exception", cause,
                 trace_cause_name(cause, irq), epc, tval, priv_letter[from & 3],
                 priv_letter[h->priv & 3], priv_letter[h->priv & 3], h->pc);
@@ -67,12 +69,11 @@ void trace_walk(struct hart *h, uint64_t va, enum rv_access acc, enum rv_priv pr
 
     n = snprintf(line, sizeof(line),
                  "hart %" PRIu64 ": mmu: %s va=0x%" PRIx64 " %s %c-mode root=0x%" PRIx64,
-                 h->csr.mhartid, acc_name[acc % 3], va, mode ? mode : "?",
-                 priv_letter[priv & 3], (uint64_t)((h->csr.satp & SATP_PPN_MASK) << 12));
+                 h->csr.mhartid, acc_name[acc % 3], va, mode ? mode : "?", priv_letter[priv & 3],
+                 (uint64_t)((h->csr.satp & SATP_PPN_MASK) << 12));
     for (unsigned i = 0; i < w->n && i < TRACE_WALK_MAX && n > 0 && (size_t)n < sizeof(line); i++)
-        n += snprintf(line + n, sizeof(line) - (size_t)n,
-                      " L%u pte@0x%" PRIx64 "=0x%" PRIx64, levels - 1 - i, w->pte_pa[i],
-                      w->pte[i]);
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " L%u pte@0x%" PRIx64 "=0x%" PRIx64,
+                      levels - 1 - i, w->pte_pa[i], w->pte[i]);
     if (n < 0 || (size_t)n >= sizeof(line))
         n = (int)sizeof(line) - 64;
     if (st == 0)
@@ -85,7 +86,8 @@ void trace_walk(struct hart *h, uint64_t va, enum rv_access acc, enum rv_priv pr
 
 void trace_csr_unimp(struct hart *h, unsigned csr, bool write)
 {
-    fprintf(h->log, "hart %" PRIu64 ": unimp: %s of unimplemented CSR 0x%03x at pc=0x%" PRIx64
-                    " in %c-mode\n",
+    fprintf(h->log,
+            "hart %" PRIu64 ": unimp: %s of unimplemented CSR 0x%03x at pc=0x%" PRIx64
+            " in %c-mode\n",
             h->csr.mhartid, write ? "write" : "read", csr, h->pc, priv_letter[h->priv & 3]);
 }

@@ -176,8 +176,8 @@ static enum gdb_action cmd_m(struct gdb_session *s, const char *p, const char *e
     return GDB_ACT_NONE;
 }
 
-static enum gdb_action mem_write(struct gdb_session *s, uint64_t addr, uint8_t *data,
-                                 size_t len, struct gdb_reply *r)
+static enum gdb_action mem_write(struct gdb_session *s, uint64_t addr, uint8_t *data, size_t len,
+                                 struct gdb_reply *r)
 {
     size_t done;
 
@@ -192,9 +192,8 @@ static enum gdb_action cmd_M(struct gdb_session *s, const char *p, const char *e
     uint64_t addr, len;
     uint8_t buf[GDB_PACKET_MAX / 2];
 
-    if (!parse_addr_len(&p, end, &addr, &len) || p >= end || *p++ != ':' ||
-        len > sizeof(buf) || (uint64_t)(end - p) != 2 * len ||
-        !gdb_hex_to_bytes(p, (size_t)len, buf))
+    if (!parse_addr_len(&p, end, &addr, &len) || p >= end || *p++ != ':' || len > sizeof(buf) ||
+        (uint64_t)(end - p) != 2 * len || !gdb_hex_to_bytes(p, (size_t)len, buf))
         return reply_err(r, GDB_E_INVAL);
     return mem_write(s, addr, buf, (size_t)len, r);
 }
@@ -217,8 +216,8 @@ static enum gdb_action cmd_X(struct gdb_session *s, char *pkt, char *end, struct
 
 /* ---- breakpoints and watchpoints ---- */
 
-static enum gdb_action cmd_z(struct gdb_session *s, bool insert, const char *p,
-                             const char *end, struct gdb_reply *r)
+static enum gdb_action cmd_z(struct gdb_session *s, bool insert, const char *p, const char *end,
+                             struct gdb_reply *r)
 {
     static const unsigned watch_kind[5] = {0, 0, HART_WATCH_WRITE, HART_WATCH_READ,
                                            HART_WATCH_ACCESS};
@@ -276,8 +275,8 @@ void gdb_sync_harts(struct gdb_session *s)
 /* ---- run control ---- */
 
 /* c [addr], s [addr], C sig[;addr], S sig[;addr] */
-static enum gdb_action cmd_resume(struct gdb_session *s, char cmd, const char *p,
-                                  const char *end, struct gdb_reply *r)
+static enum gdb_action cmd_resume(struct gdb_session *s, char cmd, const char *p, const char *end,
+                                  struct gdb_reply *r)
 {
     uint64_t v;
     unsigned i = s->c_hart < s->nharts ? s->c_hart : s->stop_hart;
@@ -399,8 +398,7 @@ static enum gdb_action cmd_query(struct gdb_session *s, const char *p, const cha
         int hart;
         if (!parse_thread(s, &q, end, &hart) || hart < 0)
             return reply_err(r, GDB_E_INVAL);
-        snprintf(text, sizeof(text), "hart %d, %c-mode", hart,
-                 priv[s->harts[hart].priv & 3]);
+        snprintf(text, sizeof(text), "hart %d, %c-mode", hart, priv[s->harts[hart].priv & 3]);
         gdb_bytes_to_hex((const uint8_t *)text, strlen(text), r->buf);
         r->len = 2 * strlen(text);
         r->buf[r->len] = 0;
@@ -460,12 +458,8 @@ enum gdb_action gdb_handle(struct gdb_session *s, char *pkt, size_t len, struct 
         if (!parse_thread(s, &p, end, &hart) || hart < 0 || p != end)
             return reply_err(r, GDB_E_INVAL);
         return reply_ok(r);
-    case 'D':
-        reply_ok(r);
-        return GDB_ACT_DETACH;
-    case 'k':
-        r->send = false;
-        return GDB_ACT_KILL;
+    case 'D': reply_ok(r); return GDB_ACT_DETACH;
+    case 'k': r->send = false; return GDB_ACT_KILL;
     case 'q':
     case 'Q': return cmd_query(s, pkt, end, r);
     case 'v':

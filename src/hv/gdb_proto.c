@@ -59,7 +59,7 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c)
             rx->len = 0;
             rx->sum = 0;
             rx->overflow = false;
-            return GDB_RX_BAD;
+            return GDB_RX_NONE;
         }
         rx->sum = (uint8_t)(rx->sum + c);
         if (rx->len < GDB_PACKET_MAX)
@@ -69,6 +69,10 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c)
         return GDB_RX_NONE;
     case RX_CSUM_HI:
         d = hex_digit(c);
+        if (c == '$') { /* cut short before its checksum: start the new one */
+            rx->state = RX_IDLE;
+            return gdb_rx_byte(rx, c);
+        }
         if (d < 0) {
             rx->state = RX_IDLE;
             return GDB_RX_BAD;
@@ -79,6 +83,8 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, uint8_t c)
     default:
         d = hex_digit(c);
         rx->state = RX_IDLE;
+        if (c == '$')
+            return gdb_rx_byte(rx, c);
         if (d < 0 || rx->overflow || (uint8_t)(rx->csum | d) != rx->sum)
             return GDB_RX_BAD;
         rx->buf[rx->len] = 0;

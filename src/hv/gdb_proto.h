@@ -17,24 +17,24 @@
 
 #include "cpu/hart.h"
 
-#define GDB_PACKET_MAX 16384  /* largest packet body we accept and send (PacketSize) */
-#define GDB_REG_PC 32
-#define GDB_REG_F0 33
+#define GDB_PACKET_MAX 16384 /* largest packet body we accept and send (PacketSize) */
+#define GDB_REG_PC     32
+#define GDB_REG_F0     33
 #define GDB_REG_FFLAGS 66
-#define GDB_REG_FRM 67
-#define GDB_REG_FCSR 68
-#define GDB_REG_CSR0 65       /* CSR n is register 65 + n, as GDB numbers them */
-#define GDB_REG_PRIV (GDB_REG_CSR0 + 4096)
+#define GDB_REG_FRM    67
+#define GDB_REG_FCSR   68
+#define GDB_REG_CSR0   65 /* CSR n is register 65 + n, as GDB numbers them */
+#define GDB_REG_PRIV   (GDB_REG_CSR0 + 4096)
 
 /* ---- framing ---- */
 
 enum gdb_rx_event {
-    GDB_RX_NONE = 0,   /* need more bytes */
-    GDB_RX_PACKET,     /* a packet with a good checksum is in rx->buf (NUL-terminated) */
-    GDB_RX_BAD,        /* bad checksum, bad digits or too long: nak it (-) */
-    GDB_RX_INTERRUPT,  /* 0x03 outside a packet: Ctrl-C */
-    GDB_RX_ACK,        /* + */
-    GDB_RX_NAK,        /* -: resend the last packet */
+    GDB_RX_NONE = 0,  /* need more bytes */
+    GDB_RX_PACKET,    /* a packet with a good checksum is in rx->buf (NUL-terminated) */
+    GDB_RX_BAD,       /* bad checksum, bad digits or too long: nak it (-) */
+    GDB_RX_INTERRUPT, /* 0x03 outside a packet: Ctrl-C */
+    GDB_RX_ACK,       /* + */
+    GDB_RX_NAK,       /* -: resend the last packet */
 };
 
 struct gdb_rx {
@@ -77,26 +77,26 @@ struct gdb_reply {
 
 enum gdb_action {
     GDB_ACT_NONE = 0,
-    GDB_ACT_CONTINUE,  /* resume every hart */
-    GDB_ACT_STEP,      /* execute one instruction on session.step_hart, then stop */
-    GDB_ACT_DETACH,    /* drop breakpoints, resume, close the connection */
-    GDB_ACT_KILL,      /* end the VM */
+    GDB_ACT_CONTINUE, /* resume every hart */
+    GDB_ACT_STEP,     /* execute one instruction on session.step_hart, then stop */
+    GDB_ACT_DETACH,   /* drop breakpoints, resume, close the connection */
+    GDB_ACT_KILL,     /* end the VM */
 };
 
 /* The debugger's view of one machine. */
 struct gdb_session {
     struct hart *harts;
     unsigned nharts;
-    struct hart_dbg dbg;  /* breakpoints and watchpoints, shared by the harts */
-    char *xml;            /* target.xml */
+    struct hart_dbg dbg; /* breakpoints and watchpoints, shared by the harts */
+    char *xml;           /* target.xml */
     size_t xml_len;
-    unsigned g_hart;      /* Hg: registers and memory */
-    unsigned c_hart;      /* Hc: legacy c/s */
-    unsigned step_hart;   /* GDB_ACT_STEP: which one */
-    unsigned stop_hart;   /* the hart named by the last stop */
-    bool no_ack;          /* QStartNoAckMode was accepted */
-    bool no_ack_pending;  /* ... switch after sending its OK */
-    char last_stop[96];   /* the stop reply '?' repeats */
+    unsigned g_hart;     /* Hg: registers and memory */
+    unsigned c_hart;     /* Hc: legacy c/s */
+    unsigned step_hart;  /* GDB_ACT_STEP: which one */
+    unsigned stop_hart;  /* the hart named by the last stop */
+    bool no_ack;         /* QStartNoAckMode was accepted */
+    bool no_ack_pending; /* ... switch after sending its OK */
+    char last_stop[96];  /* the stop reply '?' repeats */
 };
 
 /* 0, or -ENOMEM. The harts are not copied. */

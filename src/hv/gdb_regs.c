@@ -15,14 +15,14 @@
 #include "hv/gdb_proto.h"
 
 static const char *const xreg_names[32] = {
-    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "fp", "s1", "a0",
-    "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
-    "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+    "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "fp", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
 static const char *const freg_names[32] = {
-    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7", "fs0", "fs1", "fa0",
-    "fa1", "fa2", "fa3", "fa4", "fa5", "fa6", "fa7", "fs2", "fs3", "fs4", "fs5",
+    "ft0", "ft1", "ft2", "ft3", "ft4",  "ft5",  "ft6", "ft7", "fs0",  "fs1",  "fa0",
+    "fa1", "fa2", "fa3", "fa4", "fa5",  "fa6",  "fa7", "fs2", "fs3",  "fs4",  "fs5",
     "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
 };
 
@@ -54,8 +54,7 @@ struct xml_buf {
 };
 
 #if defined(__GNUC__) || defined(__clang__)
-static void xml_add(struct xml_buf *x, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static void xml_add(struct xml_buf *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #endif
 
 static void xml_add(struct xml_buf *x, const char *fmt, ...)
@@ -98,21 +97,25 @@ char *gdb_target_xml(size_t *len)
                 "<target version=\"1.0\">\n<architecture>riscv:rv64</architecture>\n"
                 "<feature name=\"org.gnu.gdb.riscv.cpu\">\n");
     for (unsigned i = 0; i < 32; i++)
-        xml_add(&x, "<reg name=\"%s\" bitsize=\"64\" type=\"%s\" regnum=\"%u\"/>\n",
-                xreg_names[i], i == 1 ? "code_ptr" : (i == 2 || i == 8) ? "data_ptr" : "int",
+        xml_add(&x, "<reg name=\"%s\" bitsize=\"64\" type=\"%s\" regnum=\"%u\"/>\n", xreg_names[i],
+                i == 1               ? "code_ptr"
+                : (i == 2 || i == 8) ? "data_ptr"
+                                     : "int",
                 i);
-    xml_add(&x, "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%d\"/>\n"
-                "</feature>\n<feature name=\"org.gnu.gdb.riscv.fpu\">\n"
-                "<union id=\"riscv_double\"><field name=\"float\" type=\"ieee_single\"/>"
-                "<field name=\"double\" type=\"ieee_double\"/></union>\n",
+    xml_add(&x,
+            "<reg name=\"pc\" bitsize=\"64\" type=\"code_ptr\" regnum=\"%d\"/>\n"
+            "</feature>\n<feature name=\"org.gnu.gdb.riscv.fpu\">\n"
+            "<union id=\"riscv_double\"><field name=\"float\" type=\"ieee_single\"/>"
+            "<field name=\"double\" type=\"ieee_double\"/></union>\n",
             GDB_REG_PC);
     for (unsigned i = 0; i < 32; i++)
         xml_add(&x, "<reg name=\"%s\" bitsize=\"64\" type=\"riscv_double\" regnum=\"%u\"/>\n",
                 freg_names[i], GDB_REG_F0 + i);
-    xml_add(&x, "<reg name=\"fflags\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n"
-                "<reg name=\"frm\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n"
-                "<reg name=\"fcsr\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n"
-                "</feature>\n<feature name=\"org.gnu.gdb.riscv.csr\">\n",
+    xml_add(&x,
+            "<reg name=\"fflags\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n"
+            "<reg name=\"frm\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n"
+            "<reg name=\"fcsr\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n"
+            "</feature>\n<feature name=\"org.gnu.gdb.riscv.csr\">\n",
             GDB_REG_FFLAGS, GDB_REG_FRM, GDB_REG_FCSR);
     for (unsigned n = CSR_FCSR + 1; n < 4096; n++) {
         if (!csr_exists(n))
@@ -121,9 +124,10 @@ char *gdb_target_xml(size_t *len)
         xml_add(&x, "<reg name=\"%s\" bitsize=\"64\" type=\"int\" regnum=\"%u\"/>\n", name,
                 GDB_REG_CSR0 + n);
     }
-    xml_add(&x, "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
-                "<reg name=\"priv\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n"
-                "</feature>\n</target>\n",
+    xml_add(&x,
+            "</feature>\n<feature name=\"org.gnu.gdb.riscv.virtual\">\n"
+            "<reg name=\"priv\" bitsize=\"64\" type=\"int\" regnum=\"%d\"/>\n"
+            "</feature>\n</target>\n",
             GDB_REG_PRIV);
     if (x.failed) {
         free(x.p);

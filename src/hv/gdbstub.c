@@ -21,10 +21,10 @@
 #include <ws2tcpip.h>
 typedef SOCKET gdb_sock;
 typedef WSAPOLLFD gdb_pollfd;
-#define GDB_NO_SOCK INVALID_SOCKET
-#define sock_close closesocket
+#define GDB_NO_SOCK        INVALID_SOCKET
+#define sock_close         closesocket
 #define sock_poll(f, n, t) WSAPoll((f), (ULONG)(n), (t))
-#define sock_again() (WSAGetLastError() == WSAEWOULDBLOCK)
+#define sock_again()       (WSAGetLastError() == WSAEWOULDBLOCK)
 #else
 #include <fcntl.h>
 #include <netdb.h>
@@ -35,9 +35,9 @@ typedef WSAPOLLFD gdb_pollfd;
 #include <unistd.h>
 typedef int gdb_sock;
 typedef struct pollfd gdb_pollfd;
-#define GDB_NO_SOCK (-1)
-#define sock_close close
-#define sock_poll poll
+#define GDB_NO_SOCK  (-1)
+#define sock_close   close
+#define sock_poll    poll
 #define sock_again() (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 #endif
 #ifndef MSG_NOSIGNAL
@@ -50,8 +50,8 @@ typedef struct pollfd gdb_pollfd;
 #include "hv/gdbstub.h"
 #include "hv/vm_internal.h"
 
-#define GDB_POLL_NS 2000000ull  /* look at the socket at most every 2 ms while running */
-#define GDB_WAIT_MS 100         /* poll timeout while stopped */
+#define GDB_POLL_NS         2000000ull /* look at the socket at most every 2 ms while running */
+#define GDB_WAIT_MS         100        /* poll timeout while stopped */
 #define GDB_SEND_TIMEOUT_MS 5000
 
 struct gdbstub {
@@ -142,26 +142,24 @@ static int open_listener(struct gdbstub *g, const char *host, unsigned port, cha
     }
     freeaddrinfo(ai);
     if (g->lfd == GDB_NO_SOCK) {
-        snprintf(err, errlen, "gdb: cannot listen on %s:%u: %s", host[0] ? host : "127.0.0.1",
-                 port, strerror(errno));
+        snprintf(err, errlen, "gdb: cannot listen on %s:%u: %s", host[0] ? host : "127.0.0.1", port,
+                 strerror(errno));
         return -EADDRINUSE;
     }
     if (port == 0) { /* tell the user which port the system picked */
         struct sockaddr_storage ss;
         socklen_t sl = sizeof(ss);
         if (getsockname(g->lfd, (struct sockaddr *)&ss, &sl) == 0) {
-            unsigned p = ss.ss_family == AF_INET6
-                             ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-                             : ntohs(((struct sockaddr_in *)&ss)->sin_port);
-            fprintf(stderr, "rvisor: gdb: listening on %s:%u\n", host[0] ? host : "127.0.0.1",
-                    p);
+            unsigned p = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                                                  : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+            fprintf(stderr, "rvisor: gdb: listening on %s:%u\n", host[0] ? host : "127.0.0.1", p);
         }
     }
     return 0;
 }
 
-int gdbstub_create(struct vm *vm, const char *spec, bool wait_for_debugger,
-                   struct gdbstub **out, char *err, size_t errlen)
+int gdbstub_create(struct vm *vm, const char *spec, bool wait_for_debugger, struct gdbstub **out,
+                   char *err, size_t errlen)
 {
     struct gdbstub *g;
     char host[256];
@@ -366,13 +364,14 @@ static void gdb_read(struct gdbstub *g, int timeout_ms)
 
     if (sock_poll(pfd, 2, timeout_ms) <= 0)
         return;
-    if (pfd[1].revents & POLLIN)
-        gdb_accept(g); /* a second debugger: refused */
-    if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+    if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+        if (pfd[1].revents & POLLIN)
+            gdb_accept(g); /* a second debugger: refused */
         return;
+    }
     n = (long)recv(g->cfd, buf, sizeof(buf), 0);
     if (n == 0 || (n < 0 && !sock_again())) {
-        gdb_disconnect(g);
+        gdb_disconnect(g); /* the next debugger may come in */
         return;
     }
     for (long i = 0; i < n && g->cfd != GDB_NO_SOCK; i++) {
@@ -430,7 +429,8 @@ static void gdb_report_exit(struct gdbstub *g)
         return;
     if (ex->kind == VM_EXIT_POWEROFF || ex->kind == VM_EXIT_FAIL || ex->kind == VM_EXIT_RESET ||
         ex->kind == VM_EXIT_QUIT)
-        snprintf(pkt, sizeof(pkt), "W%02x", ex->kind == VM_EXIT_FAIL ? (ex->code ? ex->code & 0xff : 1) : 0);
+        snprintf(pkt, sizeof(pkt), "W%02x",
+                 ex->kind == VM_EXIT_FAIL ? (ex->code ? ex->code & 0xff : 1) : 0);
     else
         snprintf(pkt, sizeof(pkt), "X09");
     gdb_send_packet(g, pkt, strlen(pkt));

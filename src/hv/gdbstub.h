@@ -18,8 +18,8 @@ struct gdbstub;
  * prints it). With wait_for_debugger the harts do not start until GDB continues.
  * 0, or -errno with a one-line message in err.
  */
-int gdbstub_create(struct vm *vm, const char *spec, bool wait_for_debugger,
-                   struct gdbstub **out, char *err, size_t errlen);
+int gdbstub_create(struct vm *vm, const char *spec, bool wait_for_debugger, struct gdbstub **out,
+                   char *err, size_t errlen);
 void gdbstub_destroy(struct gdbstub *g);
 
 /*

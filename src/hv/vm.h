@@ -105,6 +105,8 @@ void vm_request_stop(struct vm *vm);
  */
 int vm_run_display(struct vm *vm, const char *name, struct vm_exit *ex, char *err,
                    size_t errlen);
+/* Can this build open a window (SDL2)? */
+bool vm_display_available(void);
 /* Power the machine off as the guest's own shutdown would (exit status 0); any thread. */
 void vm_request_poweroff(struct vm *vm);
 

@@ -26,6 +26,11 @@ static void *vm_thread_main(void *arg)
     return NULL;
 }
 
+bool vm_display_available(void)
+{
+    return display_sdl_available();
+}
+
 static void vm_close_requested(void *opaque)
 {
     vm_request_poweroff(opaque);

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 # Reads an 8-bit RGB PNG (what rvisor's --screenshot writes) with zlib alone and checks
-# pixels: fb_pixels.py FILE.png WIDTH HEIGHT [X,Y=RRGGBB ...]. Prints "ok" or what differs.
+# pixels: fb_pixels.py FILE.png WIDTH HEIGHT [SPEC ...]; a SPEC is X,Y=RRGGBB (that pixel)
+# or lit:X0,Y0,X1,Y1>=N (at least N pixels of the box have a channel above 0x80).
+# Prints "ok" or what differs.
 import struct
 import sys
 import zlib
@@ -50,6 +52,14 @@ def main():
     if (w, h) != (int(sys.argv[2]), int(sys.argv[3])):
         bad.append("size %dx%d" % (w, h))
     for spec in sys.argv[4:]:
+        if spec.startswith("lit:"):
+            box, least = spec[4:].split(">=")
+            x0, y0, x1, y1 = map(int, box.split(","))
+            lit = sum(1 for y in range(y0, y1) for x in range(x0, x1)
+                      if max(rows[y][3 * x:3 * x + 3]) > 0x80)
+            if lit < int(least):
+                bad.append("%s: %d lit" % (spec, lit))
+            continue
         xy, want = spec.split("=")
         x, y = map(int, xy.split(","))
         got = "%02x%02x%02x" % tuple(rows[y][3 * x:3 * x + 3])

@@ -43,6 +43,7 @@ int slirp_netdev_create(const struct netdev_config *cfg, struct netdev **out, ch
 
 #ifdef _WIN32
 #include <winsock2.h>
+#include <windows.h>
 #define slirp_os_poll WSAPoll
 typedef SOCKET slirp_os_fd;
 #else
@@ -57,8 +58,10 @@ typedef int slirp_os_fd;
 
 #if SLIRP_CHECK_VERSION(4, 8, 0)
 typedef slirp_ssize_t slirp_cb_ssize;
+typedef slirp_os_socket slirp_poll_fd; /* the socket type of slirp's poll callbacks */
 #else
 typedef ssize_t slirp_cb_ssize;
+typedef int slirp_poll_fd;
 #endif
 
 #define SLIRP_TXQ_FRAMES 1024
@@ -149,9 +152,9 @@ static void slirp_cb_timer_mod(void *timer, int64_t expire_ms, void *opaque)
         ((struct slirp_timer *)timer)->expire_ms = expire_ms;
 }
 
-static void slirp_cb_register_poll_fd(int fd, void *opaque) {}
+static void slirp_cb_register_poll_fd(slirp_poll_fd fd, void *opaque) {}
 
-static void slirp_cb_unregister_poll_fd(int fd, void *opaque) {}
+static void slirp_cb_unregister_poll_fd(slirp_poll_fd fd, void *opaque) {}
 
 static void slirp_cb_notify(void *opaque) {}
 
@@ -230,7 +233,7 @@ static void slirp_wake_drain(struct slirp_backend *s)
 
 /* ---- the I/O loop ---- */
 
-static int slirp_add_poll(slirp_os_fd fd, int events, void *opaque)
+static int slirp_add_poll(slirp_poll_fd fd, int events, void *opaque)
 {
     struct slirp_backend *s = opaque;
     if (s->npfd == s->cap) {
@@ -304,7 +307,7 @@ static void slirp_backend_poll(struct netdev *nd, int timeout_ms)
     slirp_flush_tx(s);
     uint32_t timeout = slirp_run_timers(s, timeout_ms < 0 ? 0 : (uint32_t)timeout_ms);
     s->npfd = 0;
-    slirp_add_poll(s->wake_rd, SLIRP_POLL_IN, s);
+    slirp_add_poll((slirp_poll_fd)s->wake_rd, SLIRP_POLL_IN, s);
     slirp_pollfds_fill(s->slirp, &timeout, slirp_add_poll, s);
     int r = slirp_os_poll(s->pfd, (unsigned)s->npfd, (int)timeout);
     if (s->npfd && (s->pfd[0].revents & POLLIN))
