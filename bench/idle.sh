@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 parse_runs ${ARGS[@]+"${ARGS[@]}"}
-[ "${RUNS_SET:-}" ] || [[ " ${ARGS[*]-} " == *" --runs"* ]] || RUNS=3
+[[ " ${ARGS[*]-} " == *" --runs"* ]] || RUNS=3 # 3 runs unless told
 [ ${#EXTRA[@]} -eq 0 ] || { sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 2; }
 need Xvfb "apt-get install xvfb"
 ROMS=${RVISOR_ROMS_OUT:-$HOME/.cache/rvisor/roms}

@@ -35,13 +35,13 @@ int simplefb_check_size(unsigned width, unsigned height, char *err, size_t errle
 {
     if (width < SIMPLEFB_MIN_DIM || width > SIMPLEFB_MAX_DIM || height < SIMPLEFB_MIN_DIM ||
         height > SIMPLEFB_MAX_DIM) {
-        snprintf(err, errlen, "framebuffer size %ux%u is out of range (each side %u to %u)",
-                 width, height, SIMPLEFB_MIN_DIM, SIMPLEFB_MAX_DIM);
+        snprintf(err, errlen, "framebuffer size %ux%u is out of range (each side %u to %u)", width,
+                 height, SIMPLEFB_MIN_DIM, SIMPLEFB_MAX_DIM);
         return -EINVAL;
     }
     if ((uint64_t)width * height * SIMPLEFB_BPP > SIMPLEFB_MAX_BYTES) {
-        snprintf(err, errlen, "framebuffer %ux%u needs %llu MiB (at most %llu MiB)", width,
-                 height, (unsigned long long)(((uint64_t)width * height * SIMPLEFB_BPP) >> 20),
+        snprintf(err, errlen, "framebuffer %ux%u needs %llu MiB (at most %llu MiB)", width, height,
+                 (unsigned long long)(((uint64_t)width * height * SIMPLEFB_BPP) >> 20),
                  (unsigned long long)(SIMPLEFB_MAX_BYTES >> 20));
         return -EINVAL;
     }
@@ -118,8 +118,8 @@ void simplefb_invalidate(struct simplefb *fb)
 int simplefb_fdt_node(const struct simplefb *fb, void *fdt, int parent, uint64_t base)
 {
     static const char compat[] = "simple-framebuffer";
-    int node = dev_fdt_node(fdt, parent, "framebuffer", base, fb->region_size, compat,
-                            sizeof(compat));
+    int node =
+        dev_fdt_node(fdt, parent, "framebuffer", base, fb->region_size, compat, sizeof(compat));
     int rc;
     if (node < 0)
         return node;
@@ -134,8 +134,7 @@ int simplefb_fdt_node(const struct simplefb *fb, void *fdt, int parent, uint64_t
 
 /* First and last differing 8-byte words of two rows known to differ (stride % 8 == 0
  * is not required: a tail shorter than a word is compared bytewise). */
-static void row_span(const uint8_t *a, const uint8_t *b, size_t len, size_t *first,
-                     size_t *last)
+static void row_span(const uint8_t *a, const uint8_t *b, size_t len, size_t *first, size_t *last)
 {
     size_t lo = 0, hi = len;
     while (lo + 8 <= len && memcmp(a + lo, b + lo, 8) == 0)

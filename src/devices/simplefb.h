@@ -17,11 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SIMPLEFB_BPP 4 /* bytes per pixel: x8r8g8b8, little-endian */
-#define SIMPLEFB_MIN_DIM 64
-#define SIMPLEFB_MAX_DIM 8192
-#define SIMPLEFB_MAX_BYTES (128ull << 20) /* the board's framebuffer window */
-#define SIMPLEFB_DEFAULT_WIDTH 1024
+#define SIMPLEFB_BPP            4 /* bytes per pixel: x8r8g8b8, little-endian */
+#define SIMPLEFB_MIN_DIM        64
+#define SIMPLEFB_MAX_DIM        8192
+#define SIMPLEFB_MAX_BYTES      (128ull << 20) /* the board's framebuffer window */
+#define SIMPLEFB_DEFAULT_WIDTH  1024
 #define SIMPLEFB_DEFAULT_HEIGHT 768
 
 struct simplefb;

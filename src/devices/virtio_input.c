@@ -20,11 +20,11 @@
 #include "devices/virtio_input.h"
 
 #define VI_QUEUE_SIZE 64u
-#define VI_EVENTQ 0u
-#define VI_STATUSQ 1u
-#define VI_PENDING 256u /* events kept while the guest has no buffers */
-#define VI_CFG_SIZE 136u
-#define VI_CFG_DATA 8u
+#define VI_EVENTQ     0u
+#define VI_STATUSQ    1u
+#define VI_PENDING    256u /* events kept while the guest has no buffers */
+#define VI_CFG_SIZE   136u
+#define VI_CFG_DATA   8u
 
 enum vi_select {
     VI_CFG_UNSET = 0x00,
@@ -37,7 +37,7 @@ enum vi_select {
 };
 
 #define VI_BUS_VIRTUAL 0x06
-#define VI_VENDOR 0x0627 /* the vendor id Linux guests know virtio input devices by */
+#define VI_VENDOR      0x0627 /* the vendor id Linux guests know virtio input devices by */
 
 struct virtio_input {
     enum virtio_input_kind kind;
@@ -235,8 +235,7 @@ struct virtio_input *virtio_input_create(enum virtio_input_kind kind)
     return in;
 }
 
-unsigned virtio_input_send(struct virtio_input *in, const struct virtio_input_event *ev,
-                           unsigned n)
+unsigned virtio_input_send(struct virtio_input *in, const struct virtio_input_event *ev, unsigned n)
 {
     unsigned accepted = 0;
     if (!in->vd || n == 0)

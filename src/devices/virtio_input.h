@@ -11,19 +11,19 @@
 #include "devices/virtio.h"
 
 /* Linux input event types and codes used here (include/uapi/linux/input-event-codes.h). */
-#define VIRTIO_INPUT_EV_SYN 0x00
-#define VIRTIO_INPUT_EV_KEY 0x01
-#define VIRTIO_INPUT_EV_REL 0x02
-#define VIRTIO_INPUT_EV_ABS 0x03
-#define VIRTIO_INPUT_EV_REP 0x14
-#define VIRTIO_INPUT_BTN_LEFT 0x110
-#define VIRTIO_INPUT_BTN_RIGHT 0x111
+#define VIRTIO_INPUT_EV_SYN     0x00
+#define VIRTIO_INPUT_EV_KEY     0x01
+#define VIRTIO_INPUT_EV_REL     0x02
+#define VIRTIO_INPUT_EV_ABS     0x03
+#define VIRTIO_INPUT_EV_REP     0x14
+#define VIRTIO_INPUT_BTN_LEFT   0x110
+#define VIRTIO_INPUT_BTN_RIGHT  0x111
 #define VIRTIO_INPUT_BTN_MIDDLE 0x112
-#define VIRTIO_INPUT_ABS_X 0x00
-#define VIRTIO_INPUT_ABS_Y 0x01
-#define VIRTIO_INPUT_REL_WHEEL 0x08
-#define VIRTIO_INPUT_ABS_MAX 32767 /* the tablet's axes run 0..32767 */
-#define VIRTIO_INPUT_KEY_MAX 127   /* the keyboard offers KEY_ESC (1) .. KEY_COMPOSE (127) */
+#define VIRTIO_INPUT_ABS_X      0x00
+#define VIRTIO_INPUT_ABS_Y      0x01
+#define VIRTIO_INPUT_REL_WHEEL  0x08
+#define VIRTIO_INPUT_ABS_MAX    32767 /* the tablet's axes run 0..32767 */
+#define VIRTIO_INPUT_KEY_MAX    127   /* the keyboard offers KEY_ESC (1) .. KEY_COMPOSE (127) */
 
 enum virtio_input_kind {
     VIRTIO_INPUT_KEYBOARD,

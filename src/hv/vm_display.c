@@ -36,8 +36,7 @@ static void vm_close_requested(void *opaque)
     vm_request_poweroff(opaque);
 }
 
-int vm_run_display(struct vm *vm, const char *name, struct vm_exit *ex, char *err,
-                   size_t errlen)
+int vm_run_display(struct vm *vm, const char *name, struct vm_exit *ex, char *err, size_t errlen)
 {
     char title[128];
     struct display *d;

@@ -11,15 +11,15 @@
 #include "devices/virtio_input.h"
 #include "devices/virtio_mmio.h"
 
-#define BASE 0x10001000u
-#define RAM 0x80000000u
+#define BASE     0x10001000u
+#define RAM      0x80000000u
 #define RAM_SIZE (1u << 20)
-#define DESC (RAM + 0x1000)
-#define AVAIL (RAM + 0x2000)
-#define USED (RAM + 0x3000)
-#define BUFS (RAM + 0x8000)
-#define QNUM 16
-#define CFG 0x100
+#define DESC     (RAM + 0x1000)
+#define AVAIL    (RAM + 0x2000)
+#define USED     (RAM + 0x3000)
+#define BUFS     (RAM + 0x8000)
+#define QNUM     16
+#define CFG      0x100
 
 struct fixture {
     struct bus *bus;
@@ -129,18 +129,18 @@ START_TEST(test_config_keyboard)
     for (unsigned i = 0; i < n; i++)
         name[i] = (char)rd(f, CFG + 8 + i, 1);
     ck_assert_str_eq(name, "rvisor virtio keyboard");
-    ck_assert_uint_gt(cfg_select(f, 0x02, 0), 0);          /* ID_SERIAL */
-    ck_assert_uint_eq(cfg_select(f, 0x03, 0), 8);          /* ID_DEVIDS */
-    ck_assert_uint_eq(rd(f, CFG + 8, 2), 0x06);            /* BUS_VIRTUAL */
-    ck_assert_uint_eq(cfg_select(f, 0x10, 0), 0);          /* no properties */
-    ck_assert_uint_eq(cfg_select(f, 0x11, 0x01), 16);      /* EV_KEY: codes 1..127 */
-    ck_assert_uint_eq(rd(f, CFG + 8, 1), 0xfe);            /* KEY_ESC..KEY_6; not code 0 */
+    ck_assert_uint_gt(cfg_select(f, 0x02, 0), 0);     /* ID_SERIAL */
+    ck_assert_uint_eq(cfg_select(f, 0x03, 0), 8);     /* ID_DEVIDS */
+    ck_assert_uint_eq(rd(f, CFG + 8, 2), 0x06);       /* BUS_VIRTUAL */
+    ck_assert_uint_eq(cfg_select(f, 0x10, 0), 0);     /* no properties */
+    ck_assert_uint_eq(cfg_select(f, 0x11, 0x01), 16); /* EV_KEY: codes 1..127 */
+    ck_assert_uint_eq(rd(f, CFG + 8, 1), 0xfe);       /* KEY_ESC..KEY_6; not code 0 */
     ck_assert_uint_eq(rd(f, CFG + 8 + 15, 1), 0xff);
-    ck_assert_uint_eq(cfg_select(f, 0x11, 0x14), 1);       /* EV_REP present */
-    ck_assert_uint_eq(cfg_select(f, 0x11, 0x03), 0);       /* no EV_ABS */
-    ck_assert_uint_eq(cfg_select(f, 0x12, 0x00), 0);       /* no ABS_INFO */
-    ck_assert_uint_eq(cfg_select(f, 0x77, 0), 0);          /* unknown selection */
-    ck_assert_uint_eq(cfg_select(f, 0x00, 0), 0);          /* UNSET */
+    ck_assert_uint_eq(cfg_select(f, 0x11, 0x14), 1); /* EV_REP present */
+    ck_assert_uint_eq(cfg_select(f, 0x11, 0x03), 0); /* no EV_ABS */
+    ck_assert_uint_eq(cfg_select(f, 0x12, 0x00), 0); /* no ABS_INFO */
+    ck_assert_uint_eq(cfg_select(f, 0x77, 0), 0);    /* unknown selection */
+    ck_assert_uint_eq(cfg_select(f, 0x00, 0), 0);    /* UNSET */
     /* the size byte is read-only */
     cfg_select(f, 0x01, 0);
     wr(f, CFG + 2, 1, 99);
@@ -156,13 +156,13 @@ START_TEST(test_config_tablet)
     ck_assert_uint_eq(rd(f, CFG + 8, 1), 0x03);
     ck_assert_uint_eq(cfg_select(f, 0x11, 0x01), 0x112 / 8 + 1);
     ck_assert_uint_eq(rd(f, CFG + 8 + 0x110 / 8, 1), 0x07); /* BTN_LEFT, RIGHT, MIDDLE */
-    ck_assert_uint_eq(cfg_select(f, 0x11, 0x02), 2);       /* EV_REL: wheel */
+    ck_assert_uint_eq(cfg_select(f, 0x11, 0x02), 2);        /* EV_REL: wheel */
     ck_assert_uint_eq(rd(f, CFG + 9, 1), 0x01);
-    ck_assert_uint_eq(cfg_select(f, 0x12, 0x00), 20);      /* ABS_INFO X */
+    ck_assert_uint_eq(cfg_select(f, 0x12, 0x00), 20); /* ABS_INFO X */
     ck_assert_uint_eq(rd(f, CFG + 8, 4), 0);
     ck_assert_uint_eq(rd(f, CFG + 12, 4), VIRTIO_INPUT_ABS_MAX);
     ck_assert_uint_eq(cfg_select(f, 0x12, 0x01), 20);
-    ck_assert_uint_eq(cfg_select(f, 0x12, 0x02), 0);       /* no ABS_Z */
+    ck_assert_uint_eq(cfg_select(f, 0x12, 0x02), 0); /* no ABS_Z */
     teardown(f);
 }
 END_TEST
@@ -199,8 +199,8 @@ END_TEST
 START_TEST(test_drops)
 {
     struct fixture *f = setup(VIRTIO_INPUT_TABLET, false);
-    struct virtio_input_event ev[3] = {{VIRTIO_INPUT_EV_ABS, 0, 5}, {VIRTIO_INPUT_EV_ABS, 1, 6},
-                                       {VIRTIO_INPUT_EV_SYN, 0, 0}};
+    struct virtio_input_event ev[3] = {
+        {VIRTIO_INPUT_EV_ABS, 0, 5}, {VIRTIO_INPUT_EV_ABS, 1, 6}, {VIRTIO_INPUT_EV_SYN, 0, 0}};
     unsigned accepted = 0;
     /* the driver is not running the device: dropped */
     ck_assert_uint_eq(virtio_input_send(f->in, ev, 3), 0);

@@ -27,51 +27,123 @@
 #ifdef RVISOR_HAVE_SDL
 #include <SDL.h>
 
-#define FRAME_FAST_MS 16
-#define FRAME_IDLE_MS 50
+#define FRAME_FAST_MS  16
+#define FRAME_IDLE_MS  50
 #define FAST_PERIOD_MS 1000
-#define KEY_CODES (VIRTIO_INPUT_KEY_MAX + 1)
+#define KEY_CODES      (VIRTIO_INPUT_KEY_MAX + 1)
 
 /* SDL scancode -> Linux key code (include/uapi/linux/input-event-codes.h). */
 static const uint8_t keymap[SDL_NUM_SCANCODES] = {
-    [SDL_SCANCODE_ESCAPE] = 1, [SDL_SCANCODE_1] = 2, [SDL_SCANCODE_2] = 3,
-    [SDL_SCANCODE_3] = 4, [SDL_SCANCODE_4] = 5, [SDL_SCANCODE_5] = 6, [SDL_SCANCODE_6] = 7,
-    [SDL_SCANCODE_7] = 8, [SDL_SCANCODE_8] = 9, [SDL_SCANCODE_9] = 10, [SDL_SCANCODE_0] = 11,
-    [SDL_SCANCODE_MINUS] = 12, [SDL_SCANCODE_EQUALS] = 13, [SDL_SCANCODE_BACKSPACE] = 14,
-    [SDL_SCANCODE_TAB] = 15, [SDL_SCANCODE_Q] = 16, [SDL_SCANCODE_W] = 17,
-    [SDL_SCANCODE_E] = 18, [SDL_SCANCODE_R] = 19, [SDL_SCANCODE_T] = 20,
-    [SDL_SCANCODE_Y] = 21, [SDL_SCANCODE_U] = 22, [SDL_SCANCODE_I] = 23,
-    [SDL_SCANCODE_O] = 24, [SDL_SCANCODE_P] = 25, [SDL_SCANCODE_LEFTBRACKET] = 26,
-    [SDL_SCANCODE_RIGHTBRACKET] = 27, [SDL_SCANCODE_RETURN] = 28, [SDL_SCANCODE_LCTRL] = 29,
-    [SDL_SCANCODE_A] = 30, [SDL_SCANCODE_S] = 31, [SDL_SCANCODE_D] = 32,
-    [SDL_SCANCODE_F] = 33, [SDL_SCANCODE_G] = 34, [SDL_SCANCODE_H] = 35,
-    [SDL_SCANCODE_J] = 36, [SDL_SCANCODE_K] = 37, [SDL_SCANCODE_L] = 38,
-    [SDL_SCANCODE_SEMICOLON] = 39, [SDL_SCANCODE_APOSTROPHE] = 40, [SDL_SCANCODE_GRAVE] = 41,
-    [SDL_SCANCODE_LSHIFT] = 42, [SDL_SCANCODE_BACKSLASH] = 43, [SDL_SCANCODE_Z] = 44,
-    [SDL_SCANCODE_X] = 45, [SDL_SCANCODE_C] = 46, [SDL_SCANCODE_V] = 47,
-    [SDL_SCANCODE_B] = 48, [SDL_SCANCODE_N] = 49, [SDL_SCANCODE_M] = 50,
-    [SDL_SCANCODE_COMMA] = 51, [SDL_SCANCODE_PERIOD] = 52, [SDL_SCANCODE_SLASH] = 53,
-    [SDL_SCANCODE_RSHIFT] = 54, [SDL_SCANCODE_KP_MULTIPLY] = 55, [SDL_SCANCODE_LALT] = 56,
-    [SDL_SCANCODE_SPACE] = 57, [SDL_SCANCODE_CAPSLOCK] = 58, [SDL_SCANCODE_F1] = 59,
-    [SDL_SCANCODE_F2] = 60, [SDL_SCANCODE_F3] = 61, [SDL_SCANCODE_F4] = 62,
-    [SDL_SCANCODE_F5] = 63, [SDL_SCANCODE_F6] = 64, [SDL_SCANCODE_F7] = 65,
-    [SDL_SCANCODE_F8] = 66, [SDL_SCANCODE_F9] = 67, [SDL_SCANCODE_F10] = 68,
-    [SDL_SCANCODE_NUMLOCKCLEAR] = 69, [SDL_SCANCODE_SCROLLLOCK] = 70,
-    [SDL_SCANCODE_KP_7] = 71, [SDL_SCANCODE_KP_8] = 72, [SDL_SCANCODE_KP_9] = 73,
-    [SDL_SCANCODE_KP_MINUS] = 74, [SDL_SCANCODE_KP_4] = 75, [SDL_SCANCODE_KP_5] = 76,
-    [SDL_SCANCODE_KP_6] = 77, [SDL_SCANCODE_KP_PLUS] = 78, [SDL_SCANCODE_KP_1] = 79,
-    [SDL_SCANCODE_KP_2] = 80, [SDL_SCANCODE_KP_3] = 81, [SDL_SCANCODE_KP_0] = 82,
-    [SDL_SCANCODE_KP_PERIOD] = 83, [SDL_SCANCODE_NONUSBACKSLASH] = 86,
-    [SDL_SCANCODE_F11] = 87, [SDL_SCANCODE_F12] = 88, [SDL_SCANCODE_KP_ENTER] = 96,
-    [SDL_SCANCODE_RCTRL] = 97, [SDL_SCANCODE_KP_DIVIDE] = 98,
-    [SDL_SCANCODE_PRINTSCREEN] = 99, [SDL_SCANCODE_RALT] = 100, [SDL_SCANCODE_HOME] = 102,
-    [SDL_SCANCODE_UP] = 103, [SDL_SCANCODE_PAGEUP] = 104, [SDL_SCANCODE_LEFT] = 105,
-    [SDL_SCANCODE_RIGHT] = 106, [SDL_SCANCODE_END] = 107, [SDL_SCANCODE_DOWN] = 108,
-    [SDL_SCANCODE_PAGEDOWN] = 109, [SDL_SCANCODE_INSERT] = 110, [SDL_SCANCODE_DELETE] = 111,
-    [SDL_SCANCODE_MUTE] = 113, [SDL_SCANCODE_VOLUMEDOWN] = 114,
-    [SDL_SCANCODE_VOLUMEUP] = 115, [SDL_SCANCODE_POWER] = 116,
-    [SDL_SCANCODE_KP_EQUALS] = 117, [SDL_SCANCODE_PAUSE] = 119,
-    [SDL_SCANCODE_KP_COMMA] = 121, [SDL_SCANCODE_LGUI] = 125, [SDL_SCANCODE_RGUI] = 126,
+    [SDL_SCANCODE_ESCAPE] = 1,
+    [SDL_SCANCODE_1] = 2,
+    [SDL_SCANCODE_2] = 3,
+    [SDL_SCANCODE_3] = 4,
+    [SDL_SCANCODE_4] = 5,
+    [SDL_SCANCODE_5] = 6,
+    [SDL_SCANCODE_6] = 7,
+    [SDL_SCANCODE_7] = 8,
+    [SDL_SCANCODE_8] = 9,
+    [SDL_SCANCODE_9] = 10,
+    [SDL_SCANCODE_0] = 11,
+    [SDL_SCANCODE_MINUS] = 12,
+    [SDL_SCANCODE_EQUALS] = 13,
+    [SDL_SCANCODE_BACKSPACE] = 14,
+    [SDL_SCANCODE_TAB] = 15,
+    [SDL_SCANCODE_Q] = 16,
+    [SDL_SCANCODE_W] = 17,
+    [SDL_SCANCODE_E] = 18,
+    [SDL_SCANCODE_R] = 19,
+    [SDL_SCANCODE_T] = 20,
+    [SDL_SCANCODE_Y] = 21,
+    [SDL_SCANCODE_U] = 22,
+    [SDL_SCANCODE_I] = 23,
+    [SDL_SCANCODE_O] = 24,
+    [SDL_SCANCODE_P] = 25,
+    [SDL_SCANCODE_LEFTBRACKET] = 26,
+    [SDL_SCANCODE_RIGHTBRACKET] = 27,
+    [SDL_SCANCODE_RETURN] = 28,
+    [SDL_SCANCODE_LCTRL] = 29,
+    [SDL_SCANCODE_A] = 30,
+    [SDL_SCANCODE_S] = 31,
+    [SDL_SCANCODE_D] = 32,
+    [SDL_SCANCODE_F] = 33,
+    [SDL_SCANCODE_G] = 34,
+    [SDL_SCANCODE_H] = 35,
+    [SDL_SCANCODE_J] = 36,
+    [SDL_SCANCODE_K] = 37,
+    [SDL_SCANCODE_L] = 38,
+    [SDL_SCANCODE_SEMICOLON] = 39,
+    [SDL_SCANCODE_APOSTROPHE] = 40,
+    [SDL_SCANCODE_GRAVE] = 41,
+    [SDL_SCANCODE_LSHIFT] = 42,
+    [SDL_SCANCODE_BACKSLASH] = 43,
+    [SDL_SCANCODE_Z] = 44,
+    [SDL_SCANCODE_X] = 45,
+    [SDL_SCANCODE_C] = 46,
+    [SDL_SCANCODE_V] = 47,
+    [SDL_SCANCODE_B] = 48,
+    [SDL_SCANCODE_N] = 49,
+    [SDL_SCANCODE_M] = 50,
+    [SDL_SCANCODE_COMMA] = 51,
+    [SDL_SCANCODE_PERIOD] = 52,
+    [SDL_SCANCODE_SLASH] = 53,
+    [SDL_SCANCODE_RSHIFT] = 54,
+    [SDL_SCANCODE_KP_MULTIPLY] = 55,
+    [SDL_SCANCODE_LALT] = 56,
+    [SDL_SCANCODE_SPACE] = 57,
+    [SDL_SCANCODE_CAPSLOCK] = 58,
+    [SDL_SCANCODE_F1] = 59,
+    [SDL_SCANCODE_F2] = 60,
+    [SDL_SCANCODE_F3] = 61,
+    [SDL_SCANCODE_F4] = 62,
+    [SDL_SCANCODE_F5] = 63,
+    [SDL_SCANCODE_F6] = 64,
+    [SDL_SCANCODE_F7] = 65,
+    [SDL_SCANCODE_F8] = 66,
+    [SDL_SCANCODE_F9] = 67,
+    [SDL_SCANCODE_F10] = 68,
+    [SDL_SCANCODE_NUMLOCKCLEAR] = 69,
+    [SDL_SCANCODE_SCROLLLOCK] = 70,
+    [SDL_SCANCODE_KP_7] = 71,
+    [SDL_SCANCODE_KP_8] = 72,
+    [SDL_SCANCODE_KP_9] = 73,
+    [SDL_SCANCODE_KP_MINUS] = 74,
+    [SDL_SCANCODE_KP_4] = 75,
+    [SDL_SCANCODE_KP_5] = 76,
+    [SDL_SCANCODE_KP_6] = 77,
+    [SDL_SCANCODE_KP_PLUS] = 78,
+    [SDL_SCANCODE_KP_1] = 79,
+    [SDL_SCANCODE_KP_2] = 80,
+    [SDL_SCANCODE_KP_3] = 81,
+    [SDL_SCANCODE_KP_0] = 82,
+    [SDL_SCANCODE_KP_PERIOD] = 83,
+    [SDL_SCANCODE_NONUSBACKSLASH] = 86,
+    [SDL_SCANCODE_F11] = 87,
+    [SDL_SCANCODE_F12] = 88,
+    [SDL_SCANCODE_KP_ENTER] = 96,
+    [SDL_SCANCODE_RCTRL] = 97,
+    [SDL_SCANCODE_KP_DIVIDE] = 98,
+    [SDL_SCANCODE_PRINTSCREEN] = 99,
+    [SDL_SCANCODE_RALT] = 100,
+    [SDL_SCANCODE_HOME] = 102,
+    [SDL_SCANCODE_UP] = 103,
+    [SDL_SCANCODE_PAGEUP] = 104,
+    [SDL_SCANCODE_LEFT] = 105,
+    [SDL_SCANCODE_RIGHT] = 106,
+    [SDL_SCANCODE_END] = 107,
+    [SDL_SCANCODE_DOWN] = 108,
+    [SDL_SCANCODE_PAGEDOWN] = 109,
+    [SDL_SCANCODE_INSERT] = 110,
+    [SDL_SCANCODE_DELETE] = 111,
+    [SDL_SCANCODE_MUTE] = 113,
+    [SDL_SCANCODE_VOLUMEDOWN] = 114,
+    [SDL_SCANCODE_VOLUMEUP] = 115,
+    [SDL_SCANCODE_POWER] = 116,
+    [SDL_SCANCODE_KP_EQUALS] = 117,
+    [SDL_SCANCODE_PAUSE] = 119,
+    [SDL_SCANCODE_KP_COMMA] = 121,
+    [SDL_SCANCODE_LGUI] = 125,
+    [SDL_SCANCODE_RGUI] = 126,
     [SDL_SCANCODE_APPLICATION] = 127,
 };
 
@@ -135,8 +207,8 @@ static void send_motion(struct display *d, int x, int y)
 
 static void send_button(struct display *d, const SDL_MouseButtonEvent *b)
 {
-    uint16_t code = b->button == SDL_BUTTON_LEFT    ? VIRTIO_INPUT_BTN_LEFT
-                    : b->button == SDL_BUTTON_RIGHT ? VIRTIO_INPUT_BTN_RIGHT
+    uint16_t code = b->button == SDL_BUTTON_LEFT     ? VIRTIO_INPUT_BTN_LEFT
+                    : b->button == SDL_BUTTON_RIGHT  ? VIRTIO_INPUT_BTN_RIGHT
                     : b->button == SDL_BUTTON_MIDDLE ? VIRTIO_INPUT_BTN_MIDDLE
                                                      : 0;
     struct virtio_input_event ev[4] = {
@@ -228,8 +300,8 @@ void display_sdl_loop(struct display *d, const atomic_bool *done)
         if (changed || redraw)
             present(d);
         redraw = false;
-        next_frame = now + (changed || now - last_input < FAST_PERIOD_MS ? FRAME_FAST_MS
-                                                                         : FRAME_IDLE_MS);
+        next_frame =
+            now + (changed || now - last_input < FAST_PERIOD_MS ? FRAME_FAST_MS : FRAME_IDLE_MS);
     }
     release_keys(d);
 }
@@ -248,8 +320,7 @@ static void initial_size(unsigned w, unsigned h, int *ww, int *wh)
     }
 }
 
-int display_sdl_open(const struct display_params *p, struct display **out, char *err,
-                     size_t errlen)
+int display_sdl_open(const struct display_params *p, struct display **out, char *err, size_t errlen)
 {
     struct display *d = calloc(1, sizeof(*d));
     int ww, wh;
@@ -270,8 +341,8 @@ int display_sdl_open(const struct display_params *p, struct display **out, char 
         return -EIO;
     }
     initial_size(d->w, d->h, &ww, &wh);
-    d->win = SDL_CreateWindow(p->title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, ww,
-                              wh, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    d->win = SDL_CreateWindow(p->title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, ww, wh,
+                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (d->win && !(d->ren = SDL_CreateRenderer(d->win, -1, SDL_RENDERER_ACCELERATED)))
         d->ren = SDL_CreateRenderer(d->win, -1, SDL_RENDERER_SOFTWARE);
     if (d->ren) {
@@ -311,13 +382,13 @@ bool display_sdl_available(void)
     return false;
 }
 
-int display_sdl_open(const struct display_params *p, struct display **out, char *err,
-                     size_t errlen)
+int display_sdl_open(const struct display_params *p, struct display **out, char *err, size_t errlen)
 {
     (void)p;
     *out = NULL;
-    snprintf(err, errlen, "-display sdl: this rvisor was built without SDL2 "
-                          "(install libsdl2-dev and rebuild with -DRVISOR_SDL=ON)");
+    snprintf(err, errlen,
+             "-display sdl: this rvisor was built without SDL2 "
+             "(install libsdl2-dev and rebuild with -DRVISOR_SDL=ON)");
     return -ENOSYS;
 }
 

@@ -108,9 +108,9 @@ enum netdev_option {
 int netdev_parse_option(const char *arg, enum netdev_option which, struct netdev_config *cfg,
                         char *err, size_t errlen);
 /*
- * Parse the argument of -device virtio-net-device,... (with or without the leading
- * "virtio-net-device,"). 0, or -EINVAL with a message; -ENOENT if the device is not a
- * virtio-net device (so the caller can try other device kinds).
+ * Parse the argument of -device when it names virtio-net-device (or virtio-net):
+ * "virtio-net-device,netdev=ID[,mac=MAC][,id=NAME]". 0, or -EINVAL with a message;
+ * -ENOENT if the device is another one (so the caller can try other device kinds).
  */
 int netdev_parse_nic(const char *arg, struct netdev_nic_config *nic, char *err, size_t errlen);
 /* "52:54:00:12:34:56" -> mac. 0 or -EINVAL. */
