@@ -3,7 +3,8 @@
 #
 #   bench/net.sh [--runs N] [--mib N]      (default 3 runs of each, interleaved; 64 MiB)
 #
-# The same kernel + initramfs boot under both (-m 256M -smp 1, Debian's OpenSBI) with
+# The same kernel + initramfs boot under both (-m 256M -smp 1, Debian's OpenSBI, a
+# virtio-rng-device so both have entropy at once) with
 # `-netdev user,hostfwd=tcp:127.0.0.1:PORT-:5001 -device virtio-net-device`. The guest
 # (static 10.0.2.15) first pipes N MiB of zeros from dd into busybox nc to a sink on the
 # host's loopback (guest->host), then its `nc -l -p 5001` receives N MiB that the host
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
 done
 parse_runs ${ARGS[@]+"${ARGS[@]}"}
 [ "$RUNS" = 5 ] && [[ " ${ARGS[*]-} " != *" --runs"* ]] && RUNS=3
-[ ${#EXTRA[@]} -eq 0 ] || { sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 2; }
+[ ${#EXTRA[@]} -eq 0 ] || { sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 2; }
 case "$MIB" in ''|*[!0-9]*|0) die "--mib must be a positive integer" ;; esac
 
 ROMS=${RVISOR_ROMS_OUT:-$HOME/.cache/rvisor/roms}
@@ -96,7 +97,7 @@ for i in $(seq "$RUNS"); do
 		rvisor) c=("$RVISOR") ;;
 		qemu) c=("$QEMU" -M virt -accel tcg -nographic) ;;
 		esac
-		c+=(-bios "$FW" -m 256M -smp 1 -kernel "$KERNEL" -initrd "$WORK/net.cpio.gz"
+		c+=(-bios "$FW" -m 256M -smp 1 -kernel "$KERNEL" -initrd "$WORK/net.cpio.gz" -device virtio-rng-device
 		    -append "console=ttyS0 panic=-1 rvisor.test=1" -no-reboot
 		    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$FWD-:5001"
 		    -device virtio-net-device,netdev=n0)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/host/netdev.h"
 #include "hv/console.h"
 #include "hv/trace.h"
 #include "hv/vm.h"
@@ -49,6 +50,11 @@ static void usage(FILE *f)
           "                         a raw disk image (if=none: attach with -device)\n"
           "  -device virtio-blk-device,drive=ID[,bus=virtio-mmio-bus.N][,serial=S]\n"
           "  -device virtio-rng-device[,bus=virtio-mmio-bus.N]\n"
+          "  -netdev user,id=ID[,hostfwd=[tcp|udp]:[ADDR]:PORT-[ADDR]:PORT]...[,restrict=on]\n"
+          "                         user-mode network (NAT, DHCP 10.0.2.15, DNS 10.0.2.3)\n"
+          "  -netdev tap,id=ID,ifname=NAME   a Linux TAP interface\n"
+          "  -device virtio-net-device,netdev=ID[,mac=MAC][,bus=virtio-mmio-bus.N]\n"
+          "  -nic user[,hostfwd=...][,mac=MAC]   back end and NIC in one\n"
           "  -global virtio-mmio.force-legacy=false|true\n"
           "                         virtio-mmio version 2 (rvisor's default) or 1 (QEMU's)\n"
           "  --max-insns N          stop after N instructions (exit status 124)\n"
@@ -125,8 +131,17 @@ struct cli_drive {
     bool used;
 };
 
+/* One -netdev option: checked when parsed, made into a back end by vm_create. */
+struct cli_netdev {
+    char id[NETDEV_ID_MAX];
+    const char *arg;
+    bool used;
+};
+
 struct cli {
     struct vm_config cfg;
+    struct cli_netdev netdevs[VM_MAX_VIRTIO];
+    unsigned nnetdevs;
     struct cli_drive drives[CLI_MAX_DRIVES];
     unsigned ndrives;
     char *strings[2 * CLI_MAX_DRIVES + VM_MAX_VIRTIO + 8]; /* copies of option values */
@@ -297,8 +312,62 @@ static int parse_bus(const char *v, int *slot)
     return 0;
 }
 
+/* -netdev ARG: check it now (one clear error line), keep it for its -device. */
+static int parse_netdev(struct cli *c, const char *arg)
+{
+    struct netdev_config nc;
+    char err[256];
+    if (netdev_parse_option(arg, NETDEV_OPT_NETDEV, &nc, err, sizeof(err)) < 0)
+        return bad("%s", err);
+    for (unsigned i = 0; i < c->nnetdevs; i++)
+        if (!strcmp(c->netdevs[i].id, nc.id))
+            return bad("-netdev id '%s' is defined twice", nc.id);
+    if (c->nnetdevs >= VM_MAX_VIRTIO)
+        return bad("too many -netdev options (%s)", nc.id);
+    struct cli_netdev *n = &c->netdevs[c->nnetdevs++];
+    memcpy(n->id, nc.id, sizeof(n->id));
+    n->arg = arg;
+    n->used = false;
+    return 0;
+}
+
+/* -nic ARG: a back end and its virtio-net NIC in one (-nic none: no NIC). */
+static int parse_nic(struct cli *c, const char *arg)
+{
+    struct netdev_config nc;
+    char err[256];
+    if (!strcmp(arg, "none"))
+        return 0;
+    if (netdev_parse_option(arg, NETDEV_OPT_NIC, &nc, err, sizeof(err)) < 0)
+        return bad("%s", err);
+    struct vm_virtio_config vc = {.kind = VM_VIRTIO_NET, .slot = -1, .netdev = arg};
+    return cli_add_virtio(c, &vc);
+}
+
+/* The -netdev a virtio-net-device names (netdev=ID); NULL after an error. */
+static const char *cli_take_netdev(struct cli *c, const char *id, const char *arg)
+{
+    if (!id) {
+        bad("virtio-net-device needs netdev=ID (in '%s')", arg);
+        return NULL;
+    }
+    for (unsigned i = 0; i < c->nnetdevs; i++) {
+        if (strcmp(c->netdevs[i].id, id) != 0)
+            continue;
+        if (c->netdevs[i].used) {
+            bad("-netdev '%s' is used by two devices", id);
+            return NULL;
+        }
+        c->netdevs[i].used = true;
+        return c->netdevs[i].arg;
+    }
+    bad("no -netdev with id '%s' (it must come before the -device)", id);
+    return NULL;
+}
+
 static int parse_device(struct cli *c, const char *arg)
 {
+    const char *netdev = NULL;
     struct kv kv[CLI_MAX_KV];
     struct vm_virtio_config vc = {.slot = -1};
     const char *drive = NULL, *serial = NULL;
@@ -311,6 +380,8 @@ static int parse_device(struct cli *c, const char *arg)
         vc.kind = VM_VIRTIO_BLK;
     else if (!strcmp(kv[0].key, "virtio-rng-device"))
         vc.kind = VM_VIRTIO_RNG;
+    else if (!strcmp(kv[0].key, "virtio-net-device"))
+        vc.kind = VM_VIRTIO_NET;
     else if (!strcmp(kv[0].key, "virtio-keyboard-device"))
         vc.kind = VM_VIRTIO_KEYBOARD;
     else if (!strcmp(kv[0].key, "virtio-tablet-device"))
@@ -330,6 +401,13 @@ static int parse_device(struct cli *c, const char *arg)
             drive = v;
         } else if (vc.kind == VM_VIRTIO_BLK && !strcmp(k, "serial")) {
             serial = v;
+        } else if (vc.kind == VM_VIRTIO_NET && !strcmp(k, "netdev")) {
+            netdev = v;
+        } else if (vc.kind == VM_VIRTIO_NET && !strcmp(k, "mac")) {
+            uint8_t mac[6];
+            if (netdev_parse_mac(v, mac) < 0 || (mac[0] & 1))
+                return bad("invalid MAC address '%s' (e.g. 52:54:00:12:34:56)", v);
+            vc.mac = v;
         } else {
             return bad("unknown -device option '%s'", k);
         }
@@ -352,6 +430,8 @@ static int parse_device(struct cli *c, const char *arg)
         if (serial)
             vc.serial = serial;
     }
+    if (vc.kind == VM_VIRTIO_NET && !(vc.netdev = cli_take_netdev(c, netdev, arg)))
+        return -1;
     return cli_add_virtio(c, &vc);
 }
 
@@ -544,6 +624,12 @@ static int parse_args(int argc, char **argv, struct cli *c)
                 return -1;
         } else if (!strcmp(o, "-device")) {
             if (!(a = opt_arg(argc, argv, &i)) || parse_device(c, a) < 0)
+                return -1;
+        } else if (!strcmp(o, "-netdev")) {
+            if (!(a = opt_arg(argc, argv, &i)) || parse_netdev(c, a) < 0)
+                return -1;
+        } else if (!strcmp(o, "-nic")) {
+            if (!(a = opt_arg(argc, argv, &i)) || parse_nic(c, a) < 0)
                 return -1;
         } else if (!strcmp(o, "-global")) {
             if (!(a = opt_arg(argc, argv, &i)) || parse_global(c, a) < 0)

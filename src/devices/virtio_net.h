@@ -25,7 +25,7 @@ struct netswitch_registry;
 #define VIRTIO_NET_RXQ        0
 #define VIRTIO_NET_TXQ        1
 #define VIRTIO_NET_QUEUE_SIZE 256
-#define VIRTIO_NET_RX_BACKLOG 256 /* frames held while the guest has no receive buffer */
+#define VIRTIO_NET_RX_BACKLOG 4096 /* frames held while the guest has no receive buffer */
 
 extern const struct virtio_device_ops virtio_net_ops;
 

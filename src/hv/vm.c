@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu/hart.h"
 #include "devices/aclint.h"
@@ -22,6 +23,7 @@
 #include "devices/host/screenshot.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
+#include "devices/virtio_net.h"
 #include "devices/simplefb.h"
 #include "devices/virtio_input.h"
 #include "devices/virtio_rng.h"
@@ -59,9 +61,40 @@ static uint64_t vm_clock_ticks(void *opaque)
     return clock_ticks(&vm->clock);
 }
 
+/* Wake vm_idle (called when an interrupt line rises, on any thread). */
+static void vm_kick(struct vm *vm)
+{
+    pthread_mutex_lock(&vm->idle_lock);
+    vm->idle_kicked = true;
+    pthread_cond_signal(&vm->idle_cond);
+    pthread_mutex_unlock(&vm->idle_lock);
+}
+
+/* Sleep up to ns, or until vm_kick. */
+static void vm_idle_sleep(struct vm *vm, uint64_t ns)
+{
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    ts.tv_sec += (time_t)(ns / 1000000000u);
+    ts.tv_nsec += (long)(ns % 1000000000u);
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&vm->idle_lock);
+    while (!vm->idle_kicked)
+        if (pthread_cond_timedwait(&vm->idle_cond, &vm->idle_lock, &ts) != 0)
+            break;
+    vm->idle_kicked = false;
+    pthread_mutex_unlock(&vm->idle_lock);
+}
+
 static void vm_hart_irq(void *opaque, unsigned bit, bool level)
 {
-    hart_set_irq(opaque, bit, level);
+    struct hart *h = opaque;
+    hart_set_irq(h, bit, level);
+    if (level)
+        vm_kick(h->env->opaque);
 }
 
 static void vm_stop_harts(struct vm *vm)
@@ -183,12 +216,28 @@ static void *vm_virtio_blk(const struct vm_virtio_config *vc, char *err, size_t 
     return dev;
 }
 
+/* A virtio-net device; default MACs count the NICs as QEMU does (52:54:00:12:34:56, :57..). */
+static void *vm_virtio_net(const struct vm_config *cfg, const struct vm_virtio_config *vc,
+                           char *err, size_t errlen)
+{
+    unsigned index = 0;
+    void *dev;
+    for (const struct vm_virtio_config *p = cfg->virtio; p < vc; p++)
+        index += p->kind == VM_VIRTIO_NET;
+    if (virtio_net_make_from_options(vc->netdev, vc->mac, index, NULL, &dev, err, errlen) < 0)
+        return NULL;
+    return dev;
+}
+
 /* The device for one configuration entry; NULL with err set. */
-static void *vm_virtio_device(const struct vm_virtio_config *vc,
+static void *vm_virtio_device(const struct vm_config *cfg, const struct vm_virtio_config *vc,
                               const struct virtio_device_ops **ops, char *err, size_t errlen)
 {
     void *dev = NULL;
     switch (vc->kind) {
+    case VM_VIRTIO_NET:
+        *ops = &virtio_net_ops;
+        return vm_virtio_net(cfg, vc, err, errlen);
     case VM_VIRTIO_BLK:
         *ops = &virtio_blk_ops;
         return vm_virtio_blk(vc, err, errlen);
@@ -232,7 +281,7 @@ static int vm_create_virtio(struct vm *vm, char *err, size_t errlen)
         struct irq_line irq = plic_irq_line(vm->plic, m->irq + s);
         uint64_t base = m->base + s * m->size;
         if (slot_of[s] >= 0 &&
-            !(dev = vm_virtio_device(&vm->cfg.virtio[slot_of[s]], &ops, err, errlen)))
+            !(dev = vm_virtio_device(&vm->cfg, &vm->cfg.virtio[slot_of[s]], &ops, err, errlen)))
             return -1;
         if (slot_of[s] >= 0)
             vm_note_input(vm, vm->cfg.virtio[slot_of[s]].kind, dev);
@@ -247,6 +296,8 @@ static int vm_create_virtio(struct vm *vm, char *err, size_t errlen)
             vm_err(err, errlen, "cannot map virtio-mmio-bus.%u", s);
             return -1;
         }
+        if (slot_of[s] >= 0 && vm->cfg.virtio[slot_of[s]].kind == VM_VIRTIO_NET)
+            vm->net[s] = dev; /* owned by the bus; vm_destroy stops it first */
     }
     return 0;
 }
@@ -347,6 +398,17 @@ int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t er
         vm_err(err, errlen, "out of memory");
         return -1;
     }
+    if (pthread_mutex_init(&vm->idle_lock, NULL) != 0) {
+        free(vm);
+        vm_err(err, errlen, "out of memory");
+        return -1;
+    }
+    if (pthread_cond_init(&vm->idle_cond, NULL) != 0) {
+        pthread_mutex_destroy(&vm->idle_lock);
+        free(vm);
+        vm_err(err, errlen, "out of memory");
+        return -1;
+    }
     vm->cfg = *cfg;
     vm->nharts = cfg->nharts ? cfg->nharts : 1;
     vm->ram_base = virt_memmap[VIRT_DRAM].base;
@@ -392,6 +454,9 @@ void vm_destroy(struct vm *vm)
     if (!vm)
         return;
     gdbstub_destroy(vm->gdb);
+    for (unsigned s = 0; s < VM_MAX_VIRTIO; s++)
+        if (vm->net[s])
+            virtio_net_stop(vm->net[s]); /* no frame may arrive once the PLIC is gone */
     if (vm->bus)
         bus_destroy(vm->bus);
     if (vm->harts)
@@ -405,6 +470,8 @@ void vm_destroy(struct vm *vm)
     free(vm->dtb);
     simplefb_destroy(vm->fb);
     free(vm->ram);
+    pthread_cond_destroy(&vm->idle_cond);
+    pthread_mutex_destroy(&vm->idle_lock);
     free(vm);
 }
 
@@ -556,7 +623,7 @@ static bool vm_idle(struct vm *vm, bool *parked)
             else if (vm->cfg.input && !console_eof(vm->cfg.input))
                 console_wait(vm->cfg.input, wait);
             else
-                clock_sleep_ns(wait);
+                vm_idle_sleep(vm, wait);
         }
         vm_poll_devices(vm);
     }

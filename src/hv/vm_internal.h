@@ -5,6 +5,7 @@
 #ifndef RVISOR_HV_VM_INTERNAL_H
 #define RVISOR_HV_VM_INTERNAL_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
@@ -46,6 +47,7 @@ struct vm {
     struct plic *plic;
     struct goldfish_rtc *rtc;
     struct virtio_dev *virtio[VM_MAX_VIRTIO]; /* virtio-mmio slots 0..7 (owned by the bus) */
+    void *net[VM_MAX_VIRTIO]; /* virtio-net devices by slot: stopped before the bus goes */
     struct simplefb *fb;                          /* NULL: no framebuffer */
     struct virtio_input *keyboard, *tablet;       /* owned by their transports */
     bool screenshot_taken;
@@ -67,6 +69,10 @@ struct vm {
     struct gdbstub *gdb; /* -gdb (hv/gdbstub.h); NULL: none */
 
     atomic_bool stop;
+    /* Idle wake-up: an interrupt raised on any thread ends the idle sleep at once. */
+    pthread_mutex_t idle_lock;
+    pthread_cond_t idle_cond;
+    bool idle_kicked;
     struct vm_exit exit;
 };
 

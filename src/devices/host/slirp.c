@@ -64,7 +64,7 @@ typedef ssize_t slirp_cb_ssize;
 typedef int slirp_poll_fd;
 #endif
 
-#define SLIRP_TXQ_FRAMES 1024
+#define SLIRP_TXQ_FRAMES 4096
 #define SLIRP_IDLE_MS    1000 /* longest sleep of the I/O thread */
 
 struct slirp_timer {
