@@ -43,13 +43,13 @@ START_TEST(test_fdt_node)
     ck_assert_int_eq(fdt_path_offset(fdt, "/framebuffer@28000000"), node);
     ck_assert_str_eq(fdt_getprop(fdt, node, "compatible", &len), "simple-framebuffer");
     ck_assert_str_eq(fdt_getprop(fdt, node, "format", &len), "x8r8g8b8");
-    ck_assert_uint_eq(fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(fdt, node, "width", &len)), 800);
-    ck_assert_uint_eq(fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(fdt, node, "height", &len)), 600);
-    ck_assert_uint_eq(fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(fdt, node, "stride", &len)), 3200);
+    ck_assert_uint_eq(fdt32_ld((const fdt32_t *)fdt_getprop(fdt, node, "width", &len)), 800);
+    ck_assert_uint_eq(fdt32_ld((const fdt32_t *)fdt_getprop(fdt, node, "height", &len)), 600);
+    ck_assert_uint_eq(fdt32_ld((const fdt32_t *)fdt_getprop(fdt, node, "stride", &len)), 3200);
     const fdt64_t *reg = fdt_getprop(fdt, node, "reg", &len);
     ck_assert_int_eq(len, 16);
-    ck_assert_uint_eq(fdt64_to_cpu(reg[0]), 0x28000000);
-    ck_assert_uint_eq(fdt64_to_cpu(reg[1]), simplefb_region_size(fb));
+    ck_assert_uint_eq(fdt64_ld(&reg[0]), 0x28000000); /* fdt64_ld: props are 4-aligned only */
+    ck_assert_uint_eq(fdt64_ld(&reg[1]), simplefb_region_size(fb));
     simplefb_destroy(fb);
 }
 END_TEST
