@@ -167,12 +167,16 @@ expect_one_error_line "bad hostfwd"
 expect_output "bad hostfwd: says what is wrong" "hostfwd" "$WORK/err"
 expect_status 2 "unknown back end" -- -m 64M -kernel "$ROMS/Image" -netdev vde,id=n0
 expect_one_error_line "unknown back end"
-python3 -c 'import socket,time,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(30)' \
-    "$FWD_PORT" &
+# A port some other program holds: the holder binds an ephemeral port (always free, unlike
+# a port an earlier run may still have in TIME_WAIT) and reports it.
+python3 -c 'import socket,time,sys
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen()
+open(sys.argv[1],"w").write(str(s.getsockname()[1])); time.sleep(60)' "$WORK/held_port" &
 HOLD=$!
-sleep 0.5
-expect_status 2 "hostfwd port in use" -- -m 64M -kernel "$ROMS/Image" \
-    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$FWD_PORT-:80" -device virtio-net-device,netdev=n0
+for _ in $(seq 50); do [ -s "$WORK/held_port" ] && break; sleep 0.1; done
+HELD_PORT=$(cat "$WORK/held_port")
+TIMEOUT=30 expect_status 2 "hostfwd port in use" -- -m 64M -kernel "$ROMS/Image" \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$HELD_PORT-:80" -device virtio-net-device,netdev=n0
 expect_one_error_line "hostfwd port in use"
 kill $HOLD 2>/dev/null
 finish
