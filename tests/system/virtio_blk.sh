@@ -77,9 +77,10 @@ expect_output "/dev/hwrng gives bytes" "T:rngbytes: 64"
 
 # A second writer is refused while the first runs.
 timeout 60 "$RVISOR" "${BOOT[@]}" -drive "file=$WORK/root.img,format=raw,if=virtio" \
-    -append "console=ttyS0 root=/dev/vda rw" </dev/null >/dev/null 2>&1 &
+    -append "console=ttyS0 root=/dev/vda rw" </dev/null >"$WORK/first.out" 2>&1 &
 first=$!
-sleep 0.5
+# The image is locked when the machine is built, before the guest prints its first line.
+for _ in $(seq 300); do [ -s "$WORK/first.out" ] && break; sleep 0.1; done
 expect_status 2 "second writer refused" -- "${BOOT[@]}" \
     -drive "file=$WORK/root.img,format=raw,if=virtio" -append "$DISK_APPEND"
 expect_one_error_line "second writer"
