@@ -488,7 +488,7 @@ START_TEST(test_tty_second_process_leaves_modes)
 END_TEST
 
 /* Child: open the console on the pty, then end the way given; parent checks the modes. */
-static struct console *child_console; /* see run_child_and_check */
+static struct console *volatile child_console; /* see run_child_and_check */
 
 static void run_child_and_check(void (*end)(void), int want_sig, int want_code)
 {
