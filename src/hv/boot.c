@@ -332,7 +332,6 @@ int boot_prepare(struct vm *vm, char *err, size_t errlen)
         h->x[10] = i;
         h->x[11] = vm->dtb_addr;
         h->x[12] = fw_info;
-        vm->sbi_timer[i] = UINT64_MAX;
         vm->hsm[i] = HSM_STARTED;
         if (vm->builtin_sbi) {
             boot_builtin_hart(h, kernel_entry);

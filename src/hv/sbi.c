@@ -90,39 +90,13 @@ static bool hart_mask_valid(const struct vm *vm, uint64_t mask, uint64_t base)
 /* ---- TIME ---- */
 
 /*
- * With Sstc on (the built-in SBI enables it), STIP follows stimecmp, so the SBI timer is
- * stimecmp itself, as OpenSBI does it; otherwise the machine keeps a deadline and sets STIP.
+ * The built-in SBI always enables Sstc (boot_builtin_hart), so STIP follows stimecmp and
+ * the SBI timer is stimecmp itself, as OpenSBI does it on Sstc harts.
  */
-static void sbi_set_timer(struct vm *vm, struct hart *h, uint64_t deadline)
+static void sbi_set_timer(struct hart *h, uint64_t deadline)
 {
-    unsigned id = (unsigned)h->csr.mhartid;
-    if (h->csr.menvcfg & ENVCFG_STCE) {
-        h->csr.stimecmp = deadline;
-        atomic_store(&h->irq_check, true);
-        return;
-    }
-    vm->sbi_timer[id] = deadline;
-    atomic_fetch_and(&h->mip_sw, ~MIP_STIP);
+    h->csr.stimecmp = deadline;
     atomic_store(&h->irq_check, true);
-    sbi_poll_timers(vm, clock_ticks(&vm->clock));
-}
-
-uint64_t sbi_poll_timers(struct vm *vm, uint64_t now)
-{
-    uint64_t next = UINT64_MAX;
-    now = vm->aclint ? hart_time(&vm->harts[0]) : now;
-    for (unsigned i = 0; i < vm->nharts; i++) {
-        if (vm->sbi_timer[i] == UINT64_MAX)
-            continue;
-        if (vm->sbi_timer[i] <= now) {
-            vm->sbi_timer[i] = UINT64_MAX;
-            atomic_fetch_or(&vm->harts[i].mip_sw, MIP_STIP);
-            atomic_store(&vm->harts[i].irq_check, true);
-        } else if (vm->sbi_timer[i] < next) {
-            next = vm->sbi_timer[i];
-        }
-    }
-    return next;
 }
 
 /* ---- IPI, RFENCE ---- */
@@ -162,7 +136,6 @@ static struct sbi_ret sbi_hart_start(struct vm *vm, uint64_t id, uint64_t addr, 
     boot_builtin_hart(t, addr);
     t->x[10] = id;
     t->x[11] = opaque;
-    vm->sbi_timer[id] = UINT64_MAX;
     vm->hsm[id] = HSM_STARTED;
     return ok(0);
 }
@@ -264,7 +237,7 @@ static struct sbi_ret sbi_dispatch(struct vm *vm, struct hart *h, uint64_t ext, 
     case SBI_EXT_TIME:
         if (fid != 0)
             return fail(SBI_ERR_NOT_SUPPORTED);
-        sbi_set_timer(vm, h, A(0));
+        sbi_set_timer(h, A(0));
         return ok(0);
     case SBI_EXT_IPI:
         return fid == 0 ? sbi_send_ipi(vm, A(0), A(1)) : fail(SBI_ERR_NOT_SUPPORTED);
@@ -298,7 +271,7 @@ static int64_t sbi_legacy(struct vm *vm, struct hart *h, uint64_t ext)
 {
     uint64_t mask = 0;
     switch (ext) {
-    case SBI_LEGACY_SET_TIMER: sbi_set_timer(vm, h, A(0)); return 0;
+    case SBI_LEGACY_SET_TIMER: sbi_set_timer(h, A(0)); return 0;
     case SBI_LEGACY_PUTCHAR: sbi_putchar(vm, (uint8_t)A(0)); return 0;
     case SBI_LEGACY_GETCHAR: return -1;
     case SBI_LEGACY_CLEAR_IPI: atomic_fetch_and(&h->mip_sw, ~MIP_SSIP); return 0;

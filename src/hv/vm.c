@@ -543,8 +543,6 @@ static void vm_poll_devices(struct vm *vm)
         vm_poll_console(vm);
     aclint_update(vm->aclint);
     goldfish_rtc_update(vm->rtc);
-    if (vm->builtin_sbi)
-        sbi_poll_timers(vm, clock_ticks(&vm->clock));
     if (vm->cfg.screenshot && !vm->screenshot_taken && vm->cfg.screenshot_after_ns &&
         clock_ticks(&vm->clock) >= vm->cfg.screenshot_after_ns / 100)
         vm_screenshot(vm);
@@ -558,11 +556,6 @@ static void vm_poll_devices(struct vm *vm)
 static uint64_t vm_next_deadline(struct vm *vm)
 {
     uint64_t d = aclint_next_deadline(vm->aclint);
-    if (vm->builtin_sbi) {
-        uint64_t t = sbi_poll_timers(vm, clock_ticks(&vm->clock));
-        if (t < d)
-            d = t;
-    }
     for (unsigned i = 0; i < vm->nharts; i++) {
         struct hart *h = &vm->harts[i];
         if ((h->csr.menvcfg & ENVCFG_STCE) && h->csr.stimecmp < d)

@@ -62,7 +62,6 @@ struct vm {
 
     /* Per-hart SBI state (sbi.c). */
     enum hsm_state hsm[VM_MAX_HARTS];
-    uint64_t sbi_timer[VM_MAX_HARTS]; /* SBI set_timer deadline, UINT64_MAX: none */
     bool resume_pending[VM_MAX_HARTS]; /* non-retentive suspend: restart on wake-up */
     uint64_t resume_addr[VM_MAX_HARTS], resume_opaque[VM_MAX_HARTS];
 
@@ -87,7 +86,5 @@ void boot_builtin_hart(struct hart *h, uint64_t entry);
 
 /* sbi.c: the built-in SBI; hart_env.ecall for S-mode ecalls. */
 bool sbi_ecall(void *opaque, struct hart *h);
-/* Deliver SBI timers that are due; the earliest pending deadline (UINT64_MAX: none). */
-uint64_t sbi_poll_timers(struct vm *vm, uint64_t now);
 
 #endif
