@@ -7,44 +7,7 @@
 #include "rvtest.h"
 
 RVTEST_BEGIN
-    li t0, (1 << 13)
-    csrs mstatus, t0
-    la s0, vec_start
-    la s1, vec_end
-    li TESTNUM, 1
-1:  bgeu s0, s1, 3f
-    ld t0, 0(s0)
-    ld t1, 8(s0)
-    csrw frm, t1
-    csrw fflags, zero
-    la t2, handlers
-    slli t0, t0, 3
-    add t2, t2, t0
-    ld t2, 0(t2)
-    jalr ra, t2
-    ld t3, 40(s0)
-    bne a1, t3, 2f
-    csrr t4, fflags
-    ld t3, 48(s0)
-    bne t4, t3, 2f
-    addi s0, s0, 56
-    addi TESTNUM, TESTNUM, 1
-    j 1b
-2:  li t0, UART_BASE
-    li t1, 60
-4:  addi t1, t1, -4
-    srl t2, TESTNUM, t1
-    andi t2, t2, 15
-    addi t2, t2, 48
-    li t3, 58
-    blt t2, t3, 5f
-    addi t2, t2, 39
-5:  sb t2, 0(t0)
-    bnez t1, 4b
-    li t2, 10
-    sb t2, 0(t0)
-    RVTEST_FAIL
-3:  RVTEST_PASS
+#include "fpvec_driver.inc"
 h_0:
     flw fa0, 16(s0)
     flw fa1, 24(s0)
