@@ -228,4 +228,39 @@ priv_trap_log:                                          \
 
 /* clang-format on */
 
+
+/* ---- shared by the interrupt-priority tests (priv_irq_priority*.S) ---- */
+/* clang-format off */
+#define IRQ(n) MCAUSE_IRQ(n)
+#define SIRQ(n) (0x8000000000000100 | (n))
+
+#define SET_ALL_PENDING                                 \
+    li t0, CLINT_MSIP;                                  \
+    li t1, 1;                                           \
+    sw t1, 0(t0);                                       \
+    li t0, CLINT_MTIMECMP;                              \
+    sd zero, 0(t0);                                     \
+    li t0, 0x222;                                       \
+    csrs mip, t0
+
+#define CLEAR_ALL_PENDING                               \
+    li t0, CLINT_MSIP;                                  \
+    sw zero, 0(t0);                                     \
+    li t0, CLINT_MTIMECMP;                              \
+    li t1, -1;                                          \
+    sd t1, 0(t0);                                       \
+    li t0, 0x222;                                       \
+    csrc mip, t0
+
+/* M-mode, interrupts off and undelegated, Sstc off so mip.STIP is software-writable. */
+#define IRQ_PRIORITY_SETUP                              \
+    PRIV_SETUP;                                         \
+    csrci mstatus, ST_MIE;                              \
+    csrw mie, zero;                                     \
+    csrw mideleg, zero;                                 \
+    li t0, 1;                                           \
+    slli t0, t0, 63;                                    \
+    csrc menvcfg, t0
+/* clang-format on */
+
 #endif
