@@ -72,7 +72,7 @@ int hart_debug_rw(struct hart *h, uint64_t va, uint8_t *buf, size_t len, bool wr
 
         if (n > len - pos)
             n = len - pos;
-        if (!debug_translate(h, a, &pa) || !(ram = bus_ram_ptr(h->bus, pa, n))) {
+        if (!debug_translate(h, a, &pa) || !(ram = write ? bus_ram_ptr_write(h->bus, pa, n) : bus_ram_ptr(h->bus, pa, n))) {
             *done = pos;
             return -EFAULT;
         }

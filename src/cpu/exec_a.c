@@ -16,11 +16,14 @@
  * memory is little-endian; values are converted on big-endian hosts.
  *
  * LR/SC: the reservation is the physical address and the value LR loaded (h->resv_addr,
- * h->resv_value, h->resv_valid). An SC succeeds only if the reservation is valid and
- * names the same address, and commits with a compare-and-swap against the value LR
- * loaded, so a store by another hart that changed the location makes it fail. It always
- * clears the reservation. (A store that wrote back the same value is not detected: the
- * classic ABA window of CAS-based LR/SC, harmless for the lock-free idioms that use it.)
+ * h->resv_value, h->resv_valid). LR on RAM also publishes the host address of the
+ * reserved 64-byte line (h->resv_line); every RAM store by another hart of the machine
+ * to that line clears it (hart_resv_snoop), as do traps and the end of a slice. An SC
+ * succeeds only if the reservation is valid, names the same address and was not cleared,
+ * and commits with a compare-and-swap against the value LR loaded, which also catches a
+ * store racing the SC itself. It always clears the reservation. (What remains is a store
+ * of the very value LR read landing between the SC's check and its CAS: a window of a
+ * few host instructions.)
  * Leaves out: Zacas, Zabha, Zawrs.
  */
 #include <stdatomic.h>
@@ -174,6 +177,7 @@ static void amo_rmw(struct hart *h, const struct insn *in, unsigned size, enum a
         return;
     if (host) {
         old = amo_host_rmw(host, size, op, src);
+        hart_resv_snoop(h, host);
     } else if (!amo_mmio_rmw(h, pa, size, op, src, &old)) {
         hart_raise(h, EXC_STORE_ACCESS, va);
         return;
@@ -194,7 +198,13 @@ static void amo_lr(struct hart *h, const struct insn *in, unsigned size)
     }
     if (!hart_translate_amo(h, va, size, ACCESS_LOAD, &host, &pa))
         return;
+    hart_resv_clear(h);
     if (host) {
+        /* publish the line before reading, so a store after our read clears it */
+        if (h->resv_set) {
+            atomic_store(&h->resv_line, (uintptr_t)host & RESV_LINE_MASK);
+            atomic_fetch_add(&h->resv_set->active, 1);
+        }
         val = amo_host_load(host, size);
     } else if (bus_read(h->bus, pa, size, &val) != 0) {
         hart_raise(h, EXC_LOAD_ACCESS, va);
@@ -212,7 +222,12 @@ static bool amo_sc_commit(struct hart *h, uint8_t *host, uint64_t pa, unsigned s
 {
     *bus_error = false;
     if (host) {
-        return amo_host_cas(host, size, h->resv_value, val);
+        if (h->resv_set && atomic_load(&h->resv_line) != ((uintptr_t)host & RESV_LINE_MASK))
+            return false; /* another hart stored to the line since LR */
+        if (!amo_host_cas(host, size, h->resv_value, val))
+            return false;
+        hart_resv_snoop(h, host);
+        return true;
     }
     if (bus_write(h->bus, pa, size, val) != 0) {
         *bus_error = true;
@@ -231,12 +246,13 @@ static void amo_sc(struct hart *h, const struct insn *in, unsigned size)
 
     if (!hart_translate_amo(h, va, size, ACCESS_STORE, &host, &pa))
         return;
-    h->resv_valid = false;
     if (!reserved || h->resv_addr != pa) {
+        hart_resv_clear(h);
         h->x[in->rd] = 1;
         return;
     }
     bool ok = amo_sc_commit(h, host, pa, size, val, &bus_error);
+    hart_resv_clear(h);
     if (bus_error) {
         hart_raise(h, EXC_STORE_ACCESS, va);
         return;

@@ -40,11 +40,39 @@ void hart_reset(struct hart *h, uint64_t pc)
     atomic_store(&h->mip_hw, 0);
     atomic_store(&h->irq_check, true);
     atomic_store(&h->stop_request, false);
-    h->resv_valid = false;
+    hart_resv_clear(h);
     h->exc_pending = false;
     h->env_stop = false;
     h->wfi = false;
     hart_tlb_flush(h);
+}
+
+void hart_request_tlb_flush(struct hart *h)
+{
+    atomic_store_explicit(&h->tlb_flush_req, true, memory_order_release);
+    atomic_store_explicit(&h->irq_check, true, memory_order_release);
+}
+
+void hart_resv_clear(struct hart *h)
+{
+    h->resv_valid = false;
+    if (atomic_load_explicit(&h->resv_line, memory_order_relaxed) != 0 &&
+        atomic_exchange(&h->resv_line, 0) != 0 && h->resv_set)
+        atomic_fetch_sub(&h->resv_set->active, 1);
+}
+
+void hart_resv_kill(struct hart *h, const uint8_t *p)
+{
+    struct resv_set *set = h->resv_set;
+    uintptr_t line = (uintptr_t)p & RESV_LINE_MASK;
+    for (unsigned i = 0; i < set->nharts; i++) {
+        struct hart *o = &set->harts[i];
+        uintptr_t want = line;
+        if (o == h || atomic_load_explicit(&o->resv_line, memory_order_relaxed) != line)
+            continue;
+        if (atomic_compare_exchange_strong(&o->resv_line, &want, 0))
+            atomic_fetch_sub(&set->active, 1);
+    }
 }
 
 void hart_request_stop(struct hart *h)
@@ -81,6 +109,10 @@ void hart_step(struct hart *h)
 
     if (atomic_load_explicit(&h->irq_check, memory_order_acquire)) {
         atomic_store_explicit(&h->irq_check, false, memory_order_relaxed);
+        if (atomic_load_explicit(&h->tlb_flush_req, memory_order_acquire)) {
+            hart_tlb_flush(h);
+            atomic_store_explicit(&h->tlb_flush_req, false, memory_order_release);
+        }
         if (hart_check_interrupts(h))
             return;
     }

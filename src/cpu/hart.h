@@ -125,6 +125,20 @@ struct hart_env {
     void (*timer_changed)(void *opaque, struct hart *h);
 };
 
+/*
+ * The harts of one machine, for LR/SC across host threads (cpu/exec_a.c). A store to RAM
+ * by any hart clears every other hart's reservation on the same 64-byte line, so an SC
+ * fails after another hart's store to its reservation set even when the store wrote the
+ * value LR had read. `active` counts published reservations: while it is 0 (the common
+ * case) a store pays one relaxed load and nothing else.
+ */
+struct resv_set {
+    atomic_uint active;
+    unsigned nharts;
+    struct hart *harts;
+};
+#define RESV_LINE_MASK (~(uintptr_t)63)
+
 /* Register file and state, grouped as the spec groups them. */
 struct hart {
     uint64_t x[32];
@@ -146,10 +160,20 @@ struct hart {
     _Atomic uint64_t mip_sw;
     atomic_bool irq_check;
 
-    /* LR/SC reservation: physical address, the value LR loaded, valid flag. */
+    /*
+     * LR/SC reservation: physical address, the value LR loaded, valid flag (this hart's
+     * own view), and the host address of the reserved 64-byte line as published to the
+     * other harts of the machine (resv_line, 0: none), which clear it when they store to
+     * that line (see struct resv_set).
+     */
     uint64_t resv_addr;
     uint64_t resv_value;
     bool resv_valid;
+    _Atomic uintptr_t resv_line;
+    struct resv_set *resv_set; /* NULL: a machine of one hart, nobody to snoop */
+
+    /* Another hart asked for a TLB flush (remote sfence.vma); served with irq_check. */
+    atomic_bool tlb_flush_req;
 
     /* Pending synchronous exception raised while executing the current instruction. */
     bool exc_pending;
@@ -252,6 +276,27 @@ void hart_fp_dirty(struct hart *h);
 
 /* Flush this hart's TLB (all entries); used by sfence.vma, satp/mstatus/PMP writes. */
 void hart_tlb_flush(struct hart *h);
+/*
+ * Ask hart h, possibly running on another thread, to flush its TLB and any other cached
+ * translation before its next instruction (remote sfence.vma, SBI RFENCE). Returns at
+ * once; hart_tlb_flush_pending() tells when h has done it.
+ */
+void hart_request_tlb_flush(struct hart *h);
+static inline bool hart_tlb_flush_pending(struct hart *h)
+{
+    return atomic_load_explicit(&h->tlb_flush_req, memory_order_acquire);
+}
+
+/* Drop this hart's LR reservation (traps, context switches). Owner thread only. */
+void hart_resv_clear(struct hart *h);
+/* Clear other harts' reservations on the line of a RAM store at host address p. */
+void hart_resv_kill(struct hart *h, const uint8_t *p);
+static inline void hart_resv_snoop(struct hart *h, const uint8_t *p)
+{
+    if (RV_UNLIKELY(h->resv_set != NULL) &&
+        RV_UNLIKELY(atomic_load_explicit(&h->resv_set->active, memory_order_relaxed) != 0))
+        hart_resv_kill(h, p);
+}
 
 /* Trap entry (cpu/trap.c). */
 void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval, bool is_irq);

@@ -25,8 +25,23 @@
 
 /* --- host memory helpers (guest memory is little-endian, as is the host) --- */
 
+/*
+ * Naturally aligned accesses of up to 8 bytes are single-copy atomic, as the ISA requires
+ * across harts on other host threads: relaxed host atomics (one plain move on mainstream
+ * hosts, and no data race in C's terms). Misaligned ones are plain copies.
+ */
 static inline uint64_t mem_get(const uint8_t *p, unsigned size)
 {
+#if defined(__GNUC__) || defined(__clang__)
+    if (RV_LIKELY(((uintptr_t)p & (size - 1)) == 0)) {
+        switch (size) {
+        case 1: return __atomic_load_n(p, __ATOMIC_RELAXED);
+        case 2: return __atomic_load_n((const uint16_t *)(const void *)p, __ATOMIC_RELAXED);
+        case 4: return __atomic_load_n((const uint32_t *)(const void *)p, __ATOMIC_RELAXED);
+        default: return __atomic_load_n((const uint64_t *)(const void *)p, __ATOMIC_RELAXED);
+        }
+    }
+#endif
     uint8_t b;
     uint16_t h;
     uint32_t w;
@@ -42,6 +57,16 @@ static inline uint64_t mem_get(const uint8_t *p, unsigned size)
 
 static inline void mem_put(uint8_t *p, unsigned size, uint64_t v)
 {
+#if defined(__GNUC__) || defined(__clang__)
+    if (RV_LIKELY(((uintptr_t)p & (size - 1)) == 0)) {
+        switch (size) {
+        case 1: __atomic_store_n(p, (uint8_t)v, __ATOMIC_RELAXED); return;
+        case 2: __atomic_store_n((uint16_t *)(void *)p, (uint16_t)v, __ATOMIC_RELAXED); return;
+        case 4: __atomic_store_n((uint32_t *)(void *)p, (uint32_t)v, __ATOMIC_RELAXED); return;
+        default: __atomic_store_n((uint64_t *)(void *)p, v, __ATOMIC_RELAXED); return;
+        }
+    }
+#endif
     uint8_t b = (uint8_t)v;
     uint16_t h = (uint16_t)v;
     uint32_t w = (uint32_t)v;
@@ -166,7 +191,7 @@ static enum mmu_status mmu_leaf(struct hart *h, struct mmu_walk *w, uint8_t *ptr
     if (ppn & low_ppn)
         return MMU_PAGE_FAULT; /* misaligned superpage */
     if ((pte & need) != need && w->update_ad) {
-        if (!mmu_pte_ptr(h, pte_pa, ACCESS_STORE))
+        if (!mmu_pte_ptr(h, pte_pa, ACCESS_STORE) || !bus_ram_ptr_write(h->bus, pte_pa, 8))
             return MMU_ACCESS_FAULT;
         if (!pte_cas(ptr, pte, pte | need)) {
             w->raced = true;
@@ -258,7 +283,9 @@ static void tlb_fill(struct hart *h, enum rv_access acc, enum rv_priv priv, uint
                      uint64_t pa)
 {
     uint64_t ppage = pa & ~PAGE_MASK;
-    uint8_t *host = bus_ram_ptr(h->bus, ppage, PAGE_SIZE);
+    /* a page is committed (memory quotas) when the first store maps it */
+    uint8_t *host = acc == ACCESS_STORE ? bus_ram_ptr_write(h->bus, ppage, PAGE_SIZE)
+                                        : bus_ram_ptr(h->bus, ppage, PAGE_SIZE);
     struct tlb_entry *e;
 
     if (RV_UNLIKELY(h->dbg_flags & HART_DBG_WATCH) && acc != ACCESS_FETCH)
@@ -299,12 +326,21 @@ static bool size_is_pow2(unsigned len)
 /* Move len bytes between buf and physical memory at pa; false for an access fault. */
 static bool phys_rw(struct hart *h, uint64_t pa, unsigned len, enum rv_access acc, uint8_t *buf)
 {
-    uint8_t *ram = bus_ram_ptr(h->bus, pa, len);
+    uint8_t *ram = acc == ACCESS_STORE ? bus_ram_ptr_write(h->bus, pa, len)
+                                       : bus_ram_ptr(h->bus, pa, len);
     uint64_t v;
 
     if (ram) {
-        if (acc == ACCESS_STORE)
-            memcpy(ram, buf, len);
+        if (acc == ACCESS_STORE) {
+            if (size_is_pow2(len))
+                mem_put(ram, len, mem_get(buf, len));
+            else
+                memcpy(ram, buf, len);
+            hart_resv_snoop(h, ram);
+            if (((uintptr_t)ram & 63) + len > 64)
+                hart_resv_snoop(h, ram + len - 1);
+        } else if (size_is_pow2(len))
+            mem_put(buf, len, mem_get(ram, len));
         else
             memcpy(buf, ram, len);
         return true;
@@ -406,6 +442,7 @@ bool hart_store(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 
     if (RV_LIKELY(host != NULL)) {
         mem_put(host, size, val);
+        hart_resv_snoop(h, host);
         return true;
     }
     mem_put(buf, size, val);
@@ -474,7 +511,8 @@ bool hart_translate_amo(struct hart *h, uint64_t va, unsigned size, enum rv_acce
         return false;
     if (RV_UNLIKELY(h->dbg_flags & HART_DBG_WATCH))
         hart_debug_access(h, va, size, acc == ACCESS_STORE ? HART_WATCH_ACCESS : HART_WATCH_READ);
-    *host = bus_ram_ptr(h->bus, *pa, size);
+    *host = acc == ACCESS_STORE ? bus_ram_ptr_write(h->bus, *pa, size)
+                                : bus_ram_ptr(h->bus, *pa, size);
     if (*host)
         tlb_fill(h, acc, priv, va, *pa);
     return true;

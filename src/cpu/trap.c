@@ -48,7 +48,7 @@ void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval, bool is_irq)
     h->stat_traps++;
     if (is_irq)
         h->stat_irqs++;
-    h->resv_valid = false;
+    hart_resv_clear(h);
     if (h->priv <= PRIV_S && cause < 64 && ((deleg >> cause) & 1)) {
         h->csr.scause = cause | (is_irq ? CAUSE_INTERRUPT : 0);
         h->csr.sepc = h->pc;
@@ -146,7 +146,7 @@ void exec_mret(struct hart *h, const struct insn *in)
     h->npc = h->csr.mepc;
     hart_set_priv(h, mpp);
     hart_tlb_flush(h);
-    h->resv_valid = false;
+    hart_resv_clear(h);
     atomic_store_explicit(&h->irq_check, true, memory_order_relaxed);
 }
 
@@ -165,6 +165,6 @@ void exec_sret(struct hart *h, const struct insn *in)
     h->npc = h->csr.sepc;
     hart_set_priv(h, spp);
     hart_tlb_flush(h);
-    h->resv_valid = false;
+    hart_resv_clear(h);
     atomic_store_explicit(&h->irq_check, true, memory_order_relaxed);
 }

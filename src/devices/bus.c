@@ -14,6 +14,7 @@
  * DMA may span adjacent RAM regions; the whole range is checked before any byte moves.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,36 @@ struct bus {
     size_t count;
     size_t cap;
 };
+
+/* Commit accounting of one RAM region: one bit per 4 KiB page, set on its first write. */
+struct ram_commit {
+    _Atomic uint64_t pages;
+    void (*on_commit)(void *opaque, uint64_t pages);
+    void *opaque;
+    size_t nwords;
+    _Atomic uint64_t map[];
+};
+
+#define COMMIT_PAGE_SHIFT 12
+
+static void commit_range(const struct bus_region *r, uint64_t addr, uint64_t len)
+{
+    struct ram_commit *c = r->commit;
+    uint64_t first = (addr - r->base) >> COMMIT_PAGE_SHIFT;
+    uint64_t last = (addr - r->base + len - 1) >> COMMIT_PAGE_SHIFT;
+
+    for (uint64_t p = first; p <= last; p++) {
+        _Atomic uint64_t *w = &c->map[p / 64];
+        uint64_t bit = 1ull << (p % 64);
+        if (atomic_load_explicit(w, memory_order_relaxed) & bit)
+            continue;
+        if (atomic_fetch_or(w, bit) & bit)
+            continue; /* another thread got there first */
+        uint64_t total = atomic_fetch_add(&c->pages, 1) + 1;
+        if (c->on_commit)
+            c->on_commit(c->opaque, total);
+    }
+}
 
 struct bus *bus_create(void)
 {
@@ -49,6 +80,8 @@ void bus_destroy(struct bus *bus)
             continue;
         r->ops->destroy(r->dev);
     }
+    for (size_t i = 0; i < bus->count; i++)
+        free(bus->regions[i].commit);
     free(bus->regions);
     free(bus);
 }
@@ -165,6 +198,54 @@ uint8_t *bus_ram_ptr(const struct bus *bus, uint64_t addr, uint64_t len)
     return r && r->ram ? r->ram + (addr - r->base) : NULL;
 }
 
+uint8_t *bus_ram_ptr_write(const struct bus *bus, uint64_t addr, uint64_t len)
+{
+    const struct bus_region *r = bus_find_range(bus, addr, len);
+
+    if (!r || !r->ram)
+        return NULL;
+    if (r->commit)
+        commit_range(r, addr, len);
+    return r->ram + (addr - r->base);
+}
+
+void bus_ram_note_write(const struct bus *bus, uint64_t addr, uint64_t len)
+{
+    (void)bus_ram_ptr_write(bus, addr, len);
+}
+
+int bus_ram_track(struct bus *bus, uint64_t base,
+                  void (*on_commit)(void *opaque, uint64_t pages), void *opaque)
+{
+    for (size_t i = 0; i < bus->count; i++) {
+        struct bus_region *r = &bus->regions[i];
+        if (r->base != base || !r->ram)
+            continue;
+        size_t pages = (size_t)((r->size + (1u << COMMIT_PAGE_SHIFT) - 1) >> COMMIT_PAGE_SHIFT);
+        size_t nwords = (pages + 63) / 64;
+        struct ram_commit *c = calloc(1, sizeof(*c) + nwords * sizeof(c->map[0]));
+        if (!c)
+            return -ENOMEM;
+        c->on_commit = on_commit;
+        c->opaque = opaque;
+        c->nwords = nwords;
+        free(r->commit);
+        r->commit = c;
+        return 0;
+    }
+    return -ENOENT;
+}
+
+uint64_t bus_ram_committed(const struct bus *bus, uint64_t base)
+{
+    for (size_t i = 0; i < bus->count; i++) {
+        const struct bus_region *r = &bus->regions[i];
+        if (r->base == base && r->commit)
+            return atomic_load(&r->commit->pages);
+    }
+    return 0;
+}
+
 static int size_valid(unsigned size)
 {
     return size == 1 || size == 2 || size == 4 || size == 8;
@@ -246,6 +327,8 @@ int bus_write(struct bus *bus, uint64_t addr, unsigned size, uint64_t val)
     if (!r)
         return -1;
     if (r->ram) {
+        if (r->commit)
+            commit_range(r, addr, size);
         ram_store(r->ram + (addr - r->base), size, val);
         return 0;
     }
@@ -256,6 +339,8 @@ int bus_write(struct bus *bus, uint64_t addr, unsigned size, uint64_t val)
  * Walk [addr, addr+len) across consecutive RAM regions. With copy == NULL only check that
  * every byte is RAM; otherwise call copy(host, buf_offset, chunk) for each piece.
  */
+static void dma_from_buf(uint8_t *host, void *buf, size_t off, size_t n);
+
 static int bus_dma_walk(const struct bus *bus, uint64_t addr, size_t len,
                         void (*copy)(uint8_t *host, void *buf, size_t off, size_t n), void *buf)
 {
@@ -271,6 +356,8 @@ static int bus_dma_walk(const struct bus *bus, uint64_t addr, size_t len,
             return -1;
         avail = region_last(r) - a; /* one less than the bytes left in r */
         n = len - done - 1 < avail ? len - done : avail + 1;
+        if (copy == dma_from_buf && r->commit)
+            commit_range(r, a, n);
         if (copy)
             copy(r->ram + (a - r->base), buf, done, (size_t)n);
         done += (size_t)n;
