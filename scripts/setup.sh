@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libfdt-dev check libsdl2-dev zlib1g-dev opensbi
           gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu device-tree-compiler
-          qemu-system-misc gdb-multiarch libslirp-dev libpng-dev
+          qemu-system-misc gdb-multiarch libslirp-dev libpng-dev libjansson-dev
           xvfb xdotool e2fsprogs python3 cpio)
 
 missing=()

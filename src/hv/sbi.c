@@ -10,6 +10,12 @@
  */
 #include <inttypes.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#define sched_yield() SwitchToThread()
+#else
+#include <sched.h>
+#endif
 
 #include "devices/bus.h"
 #include "hv/vm_internal.h"
@@ -106,18 +112,45 @@ static struct sbi_ret sbi_send_ipi(struct vm *vm, uint64_t mask, uint64_t base)
     if (!hart_mask_valid(vm, mask, base))
         return fail(SBI_ERR_INVALID_PARAM);
     for (unsigned i = 0; i < vm->nharts; i++)
-        if (hart_selected(vm, mask, base, i))
+        if (hart_selected(vm, mask, base, i)) {
             hart_set_irq(&vm->harts[i], IRQ_SSI, true);
+            vm_wake_hart(vm, i);
+        }
     return ok(0);
 }
 
-static struct sbi_ret sbi_remote_fence(struct vm *vm, uint64_t mask, uint64_t base)
+/*
+ * Remote fences: every selected hart flushes its TLB and cached translations (and, for
+ * FENCE.I, its decoded-instruction caches: the same request) before its next instruction.
+ * The call returns once each selected hart that is running has done so; a hart that is
+ * not running does it before it runs again. While waiting, the caller serves requests
+ * aimed at itself, so two harts fencing each other cannot deadlock.
+ */
+static struct sbi_ret sbi_remote_fence(struct vm *vm, struct hart *self, uint64_t mask,
+                                       uint64_t base)
 {
     if (!hart_mask_valid(vm, mask, base))
         return fail(SBI_ERR_INVALID_PARAM);
-    for (unsigned i = 0; i < vm->nharts; i++)
-        if (hart_selected(vm, mask, base, i))
-            hart_tlb_flush(&vm->harts[i]);
+    for (unsigned i = 0; i < vm->nharts; i++) {
+        if (!hart_selected(vm, mask, base, i))
+            continue;
+        if (&vm->harts[i] == self)
+            hart_tlb_flush(self);
+        else
+            hart_request_tlb_flush(&vm->harts[i]);
+    }
+    for (unsigned i = 0; i < vm->nharts; i++) {
+        struct hart *t = &vm->harts[i];
+        if (t == self || !hart_selected(vm, mask, base, i))
+            continue;
+        while (hart_tlb_flush_pending(t) && vm->sched && vm->sched->running(vm->sched_opaque, i)) {
+            if (hart_tlb_flush_pending(self)) {
+                hart_tlb_flush(self);
+                atomic_store(&self->tlb_flush_req, false);
+            }
+            sched_yield();
+        }
+    }
     return ok(0);
 }
 
@@ -127,24 +160,29 @@ static struct sbi_ret sbi_hart_start(struct vm *vm, uint64_t id, uint64_t addr, 
 {
     if (id >= vm->nharts)
         return fail(SBI_ERR_INVALID_PARAM);
-    if (vm->hsm[id] != HSM_STOPPED)
-        return fail(SBI_ERR_ALREADY_AVAILABLE);
     if (!bus_ram_ptr(vm->bus, addr, 4))
         return fail(SBI_ERR_INVALID_ADDRESS);
+    int expected = HSM_STOPPED;
+    /* STOPPED -> START_PENDING claims the hart: two harts starting it cannot both win, and
+     * a hart still finishing its stop (STOP_PENDING) is not touched */
+    if (!atomic_compare_exchange_strong(&vm->hsm[id], &expected, HSM_START_PENDING))
+        return fail(SBI_ERR_ALREADY_AVAILABLE);
     struct hart *t = &vm->harts[id];
     hart_reset(t, addr);
     boot_builtin_hart(t, addr);
     t->x[10] = id;
     t->x[11] = opaque;
-    vm->hsm[id] = HSM_STARTED;
+    atomic_store(&vm->hsm[id], HSM_STARTED);
+    vm_wake_hart(vm, (unsigned)id);
     return ok(0);
 }
 
 static struct sbi_ret sbi_hart_stop(struct vm *vm, struct hart *h)
 {
     unsigned id = (unsigned)h->csr.mhartid;
-    vm->hsm[id] = HSM_STOPPED;
-    h->env_stop = true; /* leave the slice; the run loop skips stopped harts */
+    /* STOPPED once the scheduler has taken the hart off its worker */
+    atomic_store(&vm->hsm[id], HSM_STOP_PENDING);
+    h->env_stop = true;
     return ok(0);
 }
 
@@ -161,8 +199,10 @@ static struct sbi_ret sbi_hart_suspend(struct vm *vm, struct hart *h, uint32_t t
         vm->resume_addr[id] = addr;
         vm->resume_opaque[id] = opaque;
     }
-    if (!hart_irq_pending(h))
-        h->wfi = true; /* park until an interrupt, like WFI */
+    /* park until an interrupt, like WFI; the scheduler wakes it (vm_hart_can_wake), at
+     * the resume address after a non-retentive suspend */
+    atomic_store(&vm->hsm[id], HSM_SUSPENDED);
+    h->wfi = true;
     return ok(0);
 }
 
@@ -242,12 +282,12 @@ static struct sbi_ret sbi_dispatch(struct vm *vm, struct hart *h, uint64_t ext, 
     case SBI_EXT_IPI:
         return fid == 0 ? sbi_send_ipi(vm, A(0), A(1)) : fail(SBI_ERR_NOT_SUPPORTED);
     case SBI_EXT_RFENCE:
-        return fid <= 6 ? sbi_remote_fence(vm, A(0), A(1)) : fail(SBI_ERR_NOT_SUPPORTED);
+        return fid <= 6 ? sbi_remote_fence(vm, h, A(0), A(1)) : fail(SBI_ERR_NOT_SUPPORTED);
     case SBI_EXT_HSM:
         switch (fid) {
         case 0: return sbi_hart_start(vm, A(0), A(1), A(2));
         case 1: return sbi_hart_stop(vm, h);
-        case 2: return A(0) < vm->nharts ? ok((uint64_t)vm->hsm[A(0)])
+        case 2: return A(0) < vm->nharts ? ok((uint64_t)atomic_load(&vm->hsm[A(0)]))
                                           : fail(SBI_ERR_INVALID_PARAM);
         case 3: return sbi_hart_suspend(vm, h, (uint32_t)A(0), A(1), A(2));
         default: return fail(SBI_ERR_NOT_SUPPORTED);
@@ -286,7 +326,7 @@ static int64_t sbi_legacy(struct vm *vm, struct hart *h, uint64_t ext)
         }
         if (ext == SBI_LEGACY_SEND_IPI)
             return sbi_send_ipi(vm, mask, A(0) ? 0 : UINT64_MAX).error;
-        return sbi_remote_fence(vm, mask, A(0) ? 0 : UINT64_MAX).error;
+        return sbi_remote_fence(vm, h, mask, A(0) ? 0 : UINT64_MAX).error;
     case SBI_LEGACY_SHUTDOWN: vm_set_exit(vm, VM_EXIT_POWEROFF, 0); return 0;
     default: return SBI_ERR_NOT_SUPPORTED;
     }

@@ -1,15 +1,20 @@
 /*
  * One virtual machine on the virt board: RAM, harts and devices wired from the memory map
  * table, an image loaded per the boot contract, and the loop that runs its harts in slices
- * of retired instructions, polls timers and HTIF between slices, and parks idle harts.
- * Multi-hart scheduling across host threads belongs to hv/sched (later); this loop runs
- * the harts of one VM round-robin on the calling thread.
+ * Running it belongs to the scheduler (hv/sched.c): this file gives it the pieces (device
+ * service, timer deadlines, wake-up checks, reboot) and the glue from devices to harts.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <sys/mman.h>
+#endif
 
 #include "cpu/hart.h"
 #include "devices/aclint.h"
@@ -36,8 +41,7 @@
 #include "hv/vm.h"
 #include "hv/vm_internal.h"
 
-#define VM_SLICE 16384
-#define VM_IDLE_POLL_NS 10000000ull /* longest sleep of a parked machine */
+#include "hv/hv.h"
 
 static void vm_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -61,32 +65,10 @@ static uint64_t vm_clock_ticks(void *opaque)
     return clock_ticks(&vm->clock);
 }
 
-/* Wake vm_idle (called when an interrupt line rises, on any thread). */
-static void vm_kick(struct vm *vm)
+void vm_wake_hart(struct vm *vm, unsigned i)
 {
-    pthread_mutex_lock(&vm->idle_lock);
-    vm->idle_kicked = true;
-    pthread_cond_signal(&vm->idle_cond);
-    pthread_mutex_unlock(&vm->idle_lock);
-}
-
-/* Sleep up to ns, or until vm_kick. */
-static void vm_idle_sleep(struct vm *vm, uint64_t ns)
-{
-    struct timespec ts;
-    timespec_get(&ts, TIME_UTC);
-    ts.tv_sec += (time_t)(ns / 1000000000u);
-    ts.tv_nsec += (long)(ns % 1000000000u);
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    pthread_mutex_lock(&vm->idle_lock);
-    while (!vm->idle_kicked)
-        if (pthread_cond_timedwait(&vm->idle_cond, &vm->idle_lock, &ts) != 0)
-            break;
-    vm->idle_kicked = false;
-    pthread_mutex_unlock(&vm->idle_lock);
+    if (vm->sched)
+        vm->sched->wake(vm->sched_opaque, i);
 }
 
 static void vm_hart_irq(void *opaque, unsigned bit, bool level)
@@ -94,7 +76,7 @@ static void vm_hart_irq(void *opaque, unsigned bit, bool level)
     struct hart *h = opaque;
     hart_set_irq(h, bit, level);
     if (level)
-        vm_kick(h->env->opaque);
+        vm_wake_hart(h->env->opaque, (unsigned)h->csr.mhartid);
 }
 
 static void vm_stop_harts(struct vm *vm)
@@ -104,13 +86,39 @@ static void vm_stop_harts(struct vm *vm)
         hart_request_stop(&vm->harts[i]);
 }
 
-void vm_set_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code)
+void vm_record_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code)
 {
+    pthread_mutex_lock(&vm->exit_lock);
     if (vm->exit.kind == VM_EXIT_NONE) {
         vm->exit.kind = kind;
         vm->exit.code = code;
     }
+    pthread_mutex_unlock(&vm->exit_lock);
     vm_stop_harts(vm);
+}
+
+void vm_set_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code)
+{
+    vm_record_exit(vm, kind, code);
+    if (vm->sched)
+        vm->sched->exit(vm->sched_opaque);
+}
+
+void vm_get_exit(struct vm *vm, struct vm_exit *ex)
+{
+    pthread_mutex_lock(&vm->exit_lock);
+    *ex = vm->exit;
+    pthread_mutex_unlock(&vm->exit_lock);
+}
+
+void vm_clear_exit(struct vm *vm)
+{
+    pthread_mutex_lock(&vm->exit_lock);
+    vm->exit = (struct vm_exit){0};
+    pthread_mutex_unlock(&vm->exit_lock);
+    atomic_store(&vm->stop, false);
+    for (unsigned i = 0; i < vm->nharts; i++)
+        atomic_store(&vm->harts[i].stop_request, false);
 }
 
 static void vm_finisher_event(void *opaque, enum finisher_event ev, unsigned code)
@@ -328,6 +336,43 @@ static int vm_create_fb(struct vm *vm, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * Guest RAM: reserved address space, committed by the host on first touch (the memory
+ * quota counts pages on their first write; see bus_ram_track).
+ */
+static uint8_t *ram_reserve(uint64_t size)
+{
+#if defined(_WIN32)
+    return VirtualAlloc(NULL, (SIZE_T)size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+#elif defined(MAP_ANONYMOUS)
+    if (size != (size_t)size)
+        return NULL;
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+#ifdef MAP_NORESERVE
+    flags |= MAP_NORESERVE;
+#endif
+    void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, flags, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+#else
+    return calloc(1, (size_t)size);
+#endif
+}
+
+static void ram_release(uint8_t *ram, uint64_t size)
+{
+    if (!ram)
+        return;
+#if defined(_WIN32)
+    (void)size;
+    VirtualFree(ram, 0, MEM_RELEASE);
+#elif defined(MAP_ANONYMOUS)
+    munmap(ram, (size_t)size);
+#else
+    (void)size;
+    free(ram);
+#endif
+}
+
 static int vm_create_devices(struct vm *vm, char *err, size_t errlen)
 {
     unsigned n = vm->nharts;
@@ -370,9 +415,18 @@ static int vm_create_devices(struct vm *vm, char *err, size_t errlen)
     return vm_create_virtio(vm, err, errlen);
 }
 
+static void vm_env_timer_changed(void *opaque, struct hart *h)
+{
+    struct vm *vm = opaque;
+    (void)h;
+    if (vm->sched && vm->sched->timer)
+        vm->sched->timer(vm->sched_opaque);
+}
+
 static int vm_create_harts(struct vm *vm, char *err, size_t errlen)
 {
     vm->env = (struct hart_env){.opaque = vm, .get_time = vm_env_time, .ecall = sbi_ecall};
+    (void)vm_env_timer_changed; /* harts park to wait for timers, which re-arms the scheduler's */
     vm->harts = calloc(vm->nharts, sizeof(*vm->harts));
     if (!vm->harts) {
         vm_err(err, errlen, "out of memory");
@@ -386,7 +440,11 @@ static int vm_create_harts(struct vm *vm, char *err, size_t errlen)
         vm->harts[i].trace = vm->cfg.trace;
         vm->harts[i].dbg_flags = vm->cfg.trace_events;
         vm->harts[i].log = vm->cfg.trace_log ? vm->cfg.trace_log : stderr;
+        if (vm->nharts > 1)
+            vm->harts[i].resv_set = &vm->resv;
     }
+    vm->resv.nharts = vm->nharts;
+    vm->resv.harts = vm->harts;
     return 0;
 }
 
@@ -398,13 +456,13 @@ int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t er
         vm_err(err, errlen, "out of memory");
         return -1;
     }
-    if (pthread_mutex_init(&vm->idle_lock, NULL) != 0) {
+    if (pthread_mutex_init(&vm->exit_lock, NULL) != 0) {
         free(vm);
         vm_err(err, errlen, "out of memory");
         return -1;
     }
-    if (pthread_cond_init(&vm->idle_cond, NULL) != 0) {
-        pthread_mutex_destroy(&vm->idle_lock);
+    if (pthread_mutex_init(&vm->service_lock, NULL) != 0) {
+        pthread_mutex_destroy(&vm->exit_lock);
         free(vm);
         vm_err(err, errlen, "out of memory");
         return -1;
@@ -421,7 +479,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t er
         vm_err(err, errlen, "at most %d harts are supported", VM_MAX_HARTS);
         goto fail;
     }
-    vm->ram = calloc(1, (size_t)vm->ram_size);
+    vm->ram = ram_reserve(vm->ram_size);
     if (!vm->ram) {
         vm_err(err, errlen, "cannot allocate %llu MiB of guest RAM",
                (unsigned long long)(vm->ram_size >> 20));
@@ -469,9 +527,9 @@ void vm_destroy(struct vm *vm)
     free(vm->plic_ctx);
     free(vm->dtb);
     simplefb_destroy(vm->fb);
-    free(vm->ram);
-    pthread_cond_destroy(&vm->idle_cond);
-    pthread_mutex_destroy(&vm->idle_lock);
+    ram_release(vm->ram, vm->ram_size);
+    pthread_mutex_destroy(&vm->service_lock);
+    pthread_mutex_destroy(&vm->exit_lock);
     free(vm);
 }
 
@@ -507,9 +565,7 @@ static void vm_screenshot(struct vm *vm)
 
 void vm_request_stop(struct vm *vm)
 {
-    if (vm->exit.kind == VM_EXIT_NONE)
-        vm->exit.kind = VM_EXIT_HALTED;
-    vm_stop_harts(vm);
+    vm_set_exit(vm, VM_EXIT_HALTED, 0);
 }
 
 size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len)
@@ -524,10 +580,12 @@ const void *vm_dtb(const struct vm *vm, size_t *size)
 }
 
 /* Terminal input into the UART's receive FIFO, as much as it has room for. */
-static void vm_poll_console(struct vm *vm)
+void vm_poll_console(struct vm *vm)
 {
     uint8_t buf[64];
     enum console_event ev;
+    if (!vm->cfg.input)
+        return;
     size_t space = ns16550a_rx_space(vm->uart);
     size_t n = console_poll(vm->cfg.input, buf, space < sizeof(buf) ? space : sizeof(buf), &ev);
     if (n)
@@ -536,11 +594,11 @@ static void vm_poll_console(struct vm *vm)
         vm_set_exit(vm, VM_EXIT_QUIT, 0);
 }
 
-static void vm_poll_devices(struct vm *vm)
+void vm_service(struct vm *vm, bool with_gdb)
 {
     unsigned code;
-    if (vm->cfg.input)
-        vm_poll_console(vm);
+    if (pthread_mutex_trylock(&vm->service_lock) != 0)
+        return; /* another thread is at it */
     aclint_update(vm->aclint);
     goldfish_rtc_update(vm->rtc);
     if (vm->cfg.screenshot && !vm->screenshot_taken && vm->cfg.screenshot_after_ns &&
@@ -548,37 +606,45 @@ static void vm_poll_devices(struct vm *vm)
         vm_screenshot(vm);
     if (vm->htif.tohost && htif_poll(&vm->htif, &code))
         vm_set_exit(vm, code ? VM_EXIT_FAIL : VM_EXIT_POWEROFF, code);
-    if (vm->gdb)
+    pthread_mutex_unlock(&vm->service_lock);
+    if (with_gdb && vm->gdb)
         gdbstub_poll(vm->gdb); /* may stop here while the debugger is in control */
 }
 
-/* Earliest time (ticks) at which a timer could wake a parked hart; UINT64_MAX if none. */
-static uint64_t vm_next_deadline(struct vm *vm)
+void vm_final_screenshot(struct vm *vm)
+{
+    if (vm->cfg.screenshot && !vm->screenshot_taken)
+        vm_screenshot(vm);
+}
+
+uint64_t vm_next_deadline(struct vm *vm, const bool *parked)
 {
     uint64_t d = aclint_next_deadline(vm->aclint);
     for (unsigned i = 0; i < vm->nharts; i++) {
         struct hart *h = &vm->harts[i];
-        if ((h->csr.menvcfg & ENVCFG_STCE) && h->csr.stimecmp < d)
+        if (parked[i] && (h->csr.menvcfg & ENVCFG_STCE) && h->csr.stimecmp < d)
             d = h->csr.stimecmp;
     }
     return d;
 }
 
 /*
- * Can hart i run now? Stopped harts (SBI HSM) never do; a hart parked in WFI or a
- * suspend wakes when an interrupt is pending (after a non-retentive suspend it restarts
- * at the resume address, as SBI HSM specifies).
+ * Can hart i run now? Harts SBI HSM holds stopped never do. A hart that was not parked
+ * (just started) can; a hart parked in WFI or a suspend wakes when an interrupt is
+ * pending (after a non-retentive suspend it restarts at the resume address, as SBI HSM
+ * specifies).
  */
-static bool vm_hart_runnable(struct vm *vm, unsigned i, bool *parked)
+bool vm_hart_can_wake(struct vm *vm, unsigned i, bool parked)
 {
     struct hart *h = &vm->harts[i];
-    if (vm->hsm[i] == HSM_STOPPED)
+    int hsm = atomic_load(&vm->hsm[i]);
+    if (hsm != HSM_STARTED && hsm != HSM_SUSPENDED)
         return false;
-    if (!parked[i])
+    if (!parked)
         return true;
     if (!hart_irq_pending(h))
         return false;
-    parked[i] = false;
+    atomic_store(&vm->hsm[i], HSM_STARTED);
     if (vm->resume_pending[i]) {
         vm->resume_pending[i] = false;
         h->pc = vm->resume_addr[i];
@@ -591,102 +657,51 @@ static bool vm_hart_runnable(struct vm *vm, unsigned i, bool *parked)
     return true;
 }
 
-/* No hart can run: wait for an interrupt. false: nothing can ever wake them. */
-static bool vm_idle(struct vm *vm, bool *parked)
-{
-    for (;;) {
-        for (unsigned i = 0; i < vm->nharts; i++)
-            if (vm_hart_runnable(vm, i, parked))
-                return true;
-        if (atomic_load(&vm->stop))
-            return true;
-        uint64_t deadline = vm_next_deadline(vm), now = clock_ticks(&vm->clock);
-        if (vm->clock.deterministic) {
-            if (deadline == UINT64_MAX)
-                return false;
-            clock_advance_to(&vm->clock, deadline);
-        } else {
-            uint64_t wait = VM_IDLE_POLL_NS;
-            if (deadline != UINT64_MAX)
-                wait = deadline > now ? (deadline - now) * 100 : 0;
-            wait = wait < VM_IDLE_POLL_NS ? wait : VM_IDLE_POLL_NS;
-            if (vm->cfg.input && console_pending(vm->cfg.input) &&
-                ns16550a_rx_space(vm->uart))
-                wait = 0; /* typed-ahead input waits for room in the UART: deliver it now */
-            else if (vm->cfg.input && !console_eof(vm->cfg.input))
-                console_wait(vm->cfg.input, wait);
-            else
-                vm_idle_sleep(vm, wait);
-        }
-        vm_poll_devices(vm);
-    }
-}
-
-/* A guest reboot: devices reset, images placed again, harts back at their entry. */
-static int vm_reboot(struct vm *vm, bool *parked)
+int vm_reboot(struct vm *vm)
 {
     char err[256];
     bus_reset(vm->bus);
     free(vm->dtb);
     vm->dtb = NULL;
     memset(vm->resume_pending, 0, sizeof(vm->resume_pending));
-    for (unsigned i = 0; i < vm->nharts; i++)
-        parked[i] = false;
+    vm_clear_exit(vm);
     if (boot_prepare(vm, err, sizeof(err)) < 0) {
         fprintf(stderr, "rvisor: reboot failed: %s\n", err);
         return -1;
     }
-    atomic_store(&vm->stop, false);
-    vm->exit.kind = VM_EXIT_NONE;
     return 0;
 }
 
+uint64_t vm_host_overhead(const struct vm *vm)
+{
+    uint64_t n = sizeof(*vm) + vm->dtb_size;
+    for (unsigned i = 0; i < vm->nharts; i++)
+        n += hart_host_bytes(&vm->harts[i]);
+    if (vm->fb)
+        n += simplefb_region_size(vm->fb);
+    n += bus_region_count(vm->bus) * sizeof(struct bus_region);
+    /* device state and virtqueue bookkeeping: a few KiB each */
+    n += (uint64_t)(6 + VM_MAX_VIRTIO) * 4096;
+    return n;
+}
+
+/* One VM alone on the scheduler (the command line without --config). */
 void vm_run(struct vm *vm, struct vm_exit *ex)
 {
-    bool parked[VM_MAX_HARTS] = {false};
-    uint64_t total = 0;
+    struct hv_options opt = {.deterministic = vm->cfg.deterministic};
+    struct hv *hv;
+    char err[256];
 
-    /* -d guest_errors: this thread's device error reports go to the trace, all of them */
+    /* -d guest_errors: device error reports of the workers go to the trace */
     dev_log_set_thread_sink((vm->cfg.trace_events & HART_TRACE_GUEST_ERRORS) ? vm->harts[0].log
                                                                               : NULL);
-    for (;;) {
-        if (vm->exit.kind == VM_EXIT_RESET && !vm->cfg.no_reboot && vm_reboot(vm, parked) == 0)
-            continue;
-        if (vm->exit.kind != VM_EXIT_NONE)
-            break;
-        bool any_ran = false;
-        for (unsigned i = 0; i < vm->nharts && vm->exit.kind == VM_EXIT_NONE; i++) {
-            uint64_t budget = VM_SLICE;
-            if (!vm_hart_runnable(vm, i, parked))
-                continue;
-            if (vm->cfg.max_insns) {
-                if (total >= vm->cfg.max_insns) {
-                    vm_set_exit(vm, VM_EXIT_MAX_INSNS, 0);
-                    break;
-                }
-                if (vm->cfg.max_insns - total < budget)
-                    budget = vm->cfg.max_insns - total;
-            }
-            struct hart *h = &vm->harts[i];
-            enum hart_stop why = hart_run(h, budget);
-            uint64_t ran = budget - h->slice_left;
-            total += ran;
-            clock_account_insns(&vm->clock, ran);
-            any_ran = true;
-            if (why == HART_STOP_WFI)
-                parked[i] = true;
-            vm_poll_devices(vm);
-        }
-        if (vm->exit.kind != VM_EXIT_NONE)
-            continue; /* a reboot is handled at the top of the loop */
-        if (!any_ran && !vm_idle(vm, parked)) {
-            vm_set_exit(vm, VM_EXIT_HALTED, 0);
-            fprintf(stderr, "rvisor: every hart waits for an interrupt that can never come\n");
-        }
+    if (hv_create(&opt, &hv, err, sizeof(err)) < 0 || hv_add_vm(hv, vm, NULL, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rvisor: %s\n", err);
+        *ex = (struct vm_exit){.kind = VM_EXIT_HALTED};
+        return;
     }
-    if (vm->cfg.screenshot && !vm->screenshot_taken)
-        vm_screenshot(vm);
-    vm->exit.insns = total;
-    *ex = vm->exit;
+    hv_run(hv);
+    hv_vm_exit(hv, 0, ex);
+    hv_destroy(hv);
     dev_log_set_thread_sink(NULL);
 }
