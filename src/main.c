@@ -1,10 +1,12 @@
 /*
- * rvisor command line: parses QEMU-style options into a vm_config, runs the VM and turns
- * the way it ended into the process exit status. Nothing else lives here.
+ * rvisor command line: parses QEMU-style options into a vm_config (or takes a --config
+ * file of several VMs), runs them (hv/launch.c) and turns the way they ended into the
+ * process exit status. `rvisor ctl ...` is the monitor client (hv/ctl.c).
  *
  * Exit status: the guest's code (0 on poweroff / test pass), 2 for bad usage or input,
  * 124 when --max-insns ran out, 125 when the guest can never run again (every hart waits
- * for an interrupt no device can send).
+ * for an interrupt no device can send). With --config: the first nonzero status of the
+ * VMs in file order.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,18 +15,18 @@
 
 #include "devices/host/netdev.h"
 #include "hv/console.h"
+#include "hv/ctl.h"
+#include "hv/launch.h"
 #include "hv/trace.h"
 #include "hv/vm.h"
-
-#define EXIT_USAGE 2
-#define EXIT_INSN_LIMIT 124
-#define EXIT_HUNG 125
 #define MAX_RAM (1ull << 40)
 #define MIN_RAM (1ull << 20)
 
 static void usage(FILE *f)
 {
     fputs("usage: rvisor [options] -kernel FILE\n"
+          "       rvisor --config VMS.json [--threads N] [--monitor PATH] [--trace-sched F]\n"
+          "       rvisor ctl SOCKET COMMAND [KEY=VALUE...]   (the monitor client)\n"
           "  -M, -machine virt      the board (only 'virt')\n"
           "  -bios builtin|none|default|FILE\n"
           "                         firmware: rvisor's SBI (the default), none (the kernel\n"
@@ -58,7 +60,12 @@ static void usage(FILE *f)
           "  -global virtio-mmio.force-legacy=false|true\n"
           "                         virtio-mmio version 2 (rvisor's default) or 1 (QEMU's)\n"
           "  --max-insns N          stop after N instructions (exit status 124)\n"
-          "  --deterministic        guest time follows executed instructions\n"
+          "  --deterministic        guest time follows executed instructions (one thread)\n"
+          "  --config FILE          run the VMs described in FILE (docs/config.md)\n"
+          "  --threads N            host worker threads for the harts (default: as many as\n"
+          "                         harts, at most the host's CPUs)\n"
+          "  --monitor PATH         QMP control socket at PATH (docs/monitor.md)\n"
+          "  --trace-sched FILE     scheduler decisions as Chrome trace-event JSON\n"
           "  -no-reboot             exit when the guest reboots (status 0)\n"
           "  --trace                print each executed instruction on stderr\n"
           "  -d ITEM[,ITEM...]      log events: int, mmu, sbi, unimp, guest_errors\n"
@@ -151,6 +158,9 @@ struct cli {
     const char *trace_file; /* -D */
     bool raw_signals; /* -serial stdio: Ctrl-C stops rvisor, no Ctrl-A commands */
     bool help, version, trace_help;
+    const char *config;    /* --config */
+    bool vm_options;       /* an option that describes the one command-line VM */
+    struct launch_opts launch;
 };
 
 /* Returns the option's argument, or NULL (and an error) when it is missing. */
@@ -533,6 +543,13 @@ static int parse_args(int argc, char **argv, struct cli *c)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *a;
         uint64_t n;
+        static const char *const global[] = {"--config", "--threads", "--monitor",
+                                             "--trace-sched", "--deterministic", NULL};
+        bool is_global = false;
+        for (unsigned g = 0; global[g]; g++)
+            is_global |= !strcmp(o, global[g]);
+        if (!is_global)
+            c->vm_options = true;
         if (!strcmp(o, "-h") || !strcmp(o, "--help") || !strcmp(o, "-help")) {
             c->help = true;
         } else if (!strcmp(o, "--version") || !strcmp(o, "-version")) {
@@ -599,6 +616,22 @@ static int parse_args(int argc, char **argv, struct cli *c)
             c->cfg.no_reboot = true;
         } else if (!strcmp(o, "--deterministic")) {
             c->cfg.deterministic = true;
+            c->launch.deterministic = true;
+        } else if (!strcmp(o, "--config")) {
+            if (!(c->config = opt_arg(argc, argv, &i)))
+                return -1;
+        } else if (!strcmp(o, "--threads")) {
+            if (!(a = opt_arg(argc, argv, &i)))
+                return -1;
+            if (parse_u64(a, &n) < 0 || n == 0 || n > HV_MAX_THREADS)
+                return bad("invalid --threads '%s' (1 to 64)", a);
+            c->launch.threads = (unsigned)n;
+        } else if (!strcmp(o, "--monitor")) {
+            if (!(c->launch.monitor = opt_arg(argc, argv, &i)))
+                return -1;
+        } else if (!strcmp(o, "--trace-sched")) {
+            if (!(c->launch.trace_sched = opt_arg(argc, argv, &i)))
+                return -1;
         } else if (!strcmp(o, "--trace")) {
             c->cfg.trace = stderr;
         } else if (!strcmp(o, "-d")) {
@@ -665,20 +698,10 @@ static int dump_dtb(struct vm *vm, const char *path)
 
 static int exit_status(const struct vm_exit *ex)
 {
-    switch (ex->kind) {
-    case VM_EXIT_POWEROFF:
-    case VM_EXIT_QUIT: return 0;
-    case VM_EXIT_FAIL:
-        if (ex->code == 0)
-            return 1;
-        return (ex->code & 0xff) ? (int)(ex->code & 0xff) : 1;
-    case VM_EXIT_MAX_INSNS:
+    if (ex->kind == VM_EXIT_MAX_INSNS)
         fprintf(stderr, "rvisor: instruction limit reached after %llu instructions\n",
                 (unsigned long long)ex->insns);
-        return EXIT_INSN_LIMIT;
-    case VM_EXIT_RESET: return 0; /* -no-reboot */
-    default: return EXIT_HUNG;
-    }
+    return launch_exit_status(ex);
 }
 
 /* Everything after option parsing; the exit status. */
@@ -699,6 +722,14 @@ static int cli_run(struct cli *c)
     if (c->trace_help) {
         trace_help(stdout);
         return 0;
+    }
+    if (c->config) {
+        if (c->vm_options) {
+            fprintf(stderr, "rvisor: --config describes the VMs: give -kernel and the other "
+                            "VM options in the file, not on the command line\n");
+            return EXIT_USAGE;
+        }
+        return launch_config(c->config, &c->launch);
     }
     if (c->trace_file && !c->dump_dtb && !(c->cfg.trace_log = fopen(c->trace_file, "w"))) {
         fprintf(stderr, "rvisor: cannot open the -D log '%s': %s\n", c->trace_file,
@@ -730,7 +761,11 @@ static int cli_run(struct cli *c)
         return rc;
     }
     if (!c->display_sdl) {
-        vm_run(vm, &ex);
+        if (launch_one(vm, &c->launch, &ex) < 0) {
+            vm_destroy(vm);
+            console_close(c->cfg.input);
+            return EXIT_USAGE;
+        }
     } else if (vm_run_display(vm, c->cfg.name, &ex, err, sizeof(err)) < 0) {
         vm_destroy(vm);
         console_close(c->cfg.input);
@@ -745,6 +780,8 @@ static int cli_run(struct cli *c)
 int main(int argc, char **argv)
 {
     struct cli c = {.cfg = {.name = "vm0", .nharts = 1}};
+    if (argc >= 2 && !strcmp(argv[1], "ctl"))
+        return rvisor_ctl_main(argc - 1, argv + 1);
     int rc = parse_args(argc, argv, &c) < 0 ? EXIT_USAGE : cli_run(&c);
     cli_free(&c);
     return rc;

@@ -333,7 +333,7 @@ static void vm_mark_stopped(struct hv *hv, struct hv_vm *v)
     hv->live--;
     trace_instant(hv, v, -1, "stop");
     hv_event(hv, "VM_STOPPED", "{\"vm\": \"%s\", \"reason\": \"%s\", \"code\": %u}",
-             v->vm->cfg.name, exit_reason(v->exit.kind), v->exit.code);
+             vm_name(v->vm), exit_reason(v->exit.kind), v->exit.code);
     pthread_cond_broadcast(&hv->done);
     pthread_cond_broadcast(&hv->work);
 }
@@ -380,7 +380,7 @@ static void vm_wind_down(struct hv *hv, struct hv_vm *v)
             return;
         }
         trace_instant(hv, v, -1, "reset");
-        hv_event(hv, "VM_RESET", "{\"vm\": \"%s\", \"reason\": \"%s\"}", v->vm->cfg.name,
+        hv_event(hv, "VM_RESET", "{\"vm\": \"%s\", \"reason\": \"%s\"}", vm_name(v->vm),
                  v->reset_by_user ? "user" : "guest");
         v->reset_by_user = false;
         vm_start_harts(hv, v);
@@ -711,7 +711,7 @@ static void quota_check(struct hv *hv, struct hv_vm *v)
         v->soft_fired = true;
         hv_event(hv, "QUOTA_SOFT",
                  "{\"vm\": \"%s\", \"committed\": %" PRIu64 ", \"soft-quota\": %" PRIu64 "}",
-                 v->vm->cfg.name, used, v->soft_quota);
+                 vm_name(v->vm), used, v->soft_quota);
     }
     if (v->quota && used > v->quota && v->pause == PAUSE_NONE && !v->stopped) {
         v->pause = PAUSE_QUOTA;
@@ -719,12 +719,12 @@ static void quota_check(struct hv *hv, struct hv_vm *v)
         fprintf(stderr,
                 "rvisor: vm '%s' reached its memory quota (%" PRIu64 " MiB committed, quota %"
                 PRIu64 " MiB): paused\n",
-                v->vm->cfg.name, used >> 20, v->quota >> 20);
+                vm_name(v->vm), used >> 20, v->quota >> 20);
         trace_instant(hv, v, -1, "quota-pause");
         hv_event(hv, "QUOTA_HARD",
                  "{\"vm\": \"%s\", \"committed\": %" PRIu64 ", \"quota\": %" PRIu64 "}",
-                 v->vm->cfg.name, used, v->quota);
-        hv_event(hv, "VM_PAUSED", "{\"vm\": \"%s\", \"reason\": \"quota\"}", v->vm->cfg.name);
+                 vm_name(v->vm), used, v->quota);
+        hv_event(hv, "VM_PAUSED", "{\"vm\": \"%s\", \"reason\": \"quota\"}", vm_name(v->vm));
         pthread_cond_broadcast(&hv->done);
     }
 }
@@ -791,8 +791,8 @@ int hv_add_vm(struct hv *hv, struct vm *vm, const struct hv_vm_params *p, char *
     struct hv_vm_params def = {0};
     if (!p)
         p = &def;
-    if (hv_vm_find(hv, vm->cfg.name) >= 0) {
-        hv_err(err, errlen, "two VMs are named '%s'", vm->cfg.name);
+    if (hv_vm_find(hv, vm_name(vm)) >= 0) {
+        hv_err(err, errlen, "two VMs are named '%s'", vm_name(vm));
         return -1;
     }
     if (p->weight > HV_MAX_WEIGHT) {
@@ -857,7 +857,7 @@ int hv_add_vm(struct hv *hv, struct vm *vm, const struct hv_vm_params *p, char *
     hv->live++;
     if (hv->trace) {
         trace_emit(hv, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%u,\"args\":{\"name\":"
-                       "\"%s\"}}", v->index, vm->cfg.name);
+                       "\"%s\"}}", v->index, vm_name(vm));
         for (unsigned i = 0; i < v->nharts; i++)
             trace_emit(hv, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%u,\"tid\":%u,"
                            "\"args\":{\"name\":\"hart %u\"}}", v->index, i, i);
@@ -911,7 +911,7 @@ static void hv_run_deterministic(struct hv *hv)
             }
             /* nothing can ever wake this VM */
             fprintf(stderr, "rvisor: %s: every hart waits for an interrupt that can never come\n",
-                    v->vm->cfg.name);
+                    vm_name(v->vm));
             vm_record_exit(v->vm, VM_EXIT_HALTED, 0);
             v->exiting = true;
             vm_wind_down(hv, v);
@@ -1027,7 +1027,7 @@ unsigned hv_vm_count(const struct hv *hv)
 int hv_vm_find(const struct hv *hv, const char *name)
 {
     for (unsigned i = 0; i < hv->nvms; i++)
-        if (name && !strcmp(hv->vms[i]->vm->cfg.name, name))
+        if (name && !strcmp(vm_name(hv->vms[i]->vm), name))
             return (int)i;
     return -1;
 }
@@ -1075,7 +1075,7 @@ int hv_query_vm(struct hv *hv, unsigned idx, struct hv_vm_info *out)
         return -1;
     pthread_mutex_lock(&hv->lock);
     memset(out, 0, sizeof(*out));
-    out->name = v->vm->cfg.name;
+    out->name = vm_name(v->vm);
     out->state = vm_state(v);
     out->harts = v->nharts;
     out->weight = v->weight;
@@ -1121,14 +1121,14 @@ int hv_vm_pause(struct hv *hv, unsigned idx, char *err, size_t errlen)
     pthread_mutex_lock(&hv->lock);
     if (v->stopped) {
         pthread_mutex_unlock(&hv->lock);
-        hv_err(err, errlen, "VM '%s' has stopped", v->vm->cfg.name);
+        hv_err(err, errlen, "VM '%s' has stopped", vm_name(v->vm));
         return -1;
     }
     if (v->pause == PAUSE_NONE) {
         v->pause = PAUSE_USER;
         stop_all_harts(v);
         trace_instant(hv, v, -1, "pause");
-        hv_event(hv, "VM_PAUSED", "{\"vm\": \"%s\", \"reason\": \"user\"}", v->vm->cfg.name);
+        hv_event(hv, "VM_PAUSED", "{\"vm\": \"%s\", \"reason\": \"user\"}", vm_name(v->vm));
     }
     /* return once no hart of it runs, so that statistics stand still */
     if (!hv->deterministic)
@@ -1146,14 +1146,14 @@ int hv_vm_resume(struct hv *hv, unsigned idx, char *err, size_t errlen)
     pthread_mutex_lock(&hv->lock);
     if (v->stopped) {
         pthread_mutex_unlock(&hv->lock);
-        hv_err(err, errlen, "VM '%s' has stopped", v->vm->cfg.name);
+        hv_err(err, errlen, "VM '%s' has stopped", vm_name(v->vm));
         return -1;
     }
     if (v->pause == PAUSE_QUOTA && v->quota &&
         atomic_load(&v->committed_pages) * 4096 + v->overhead > v->quota) {
         pthread_mutex_unlock(&hv->lock);
         hv_err(err, errlen, "VM '%s' is still over its memory quota: raise it with set-quota",
-               v->vm->cfg.name);
+               vm_name(v->vm));
         return -1;
     }
     if (v->pause != PAUSE_NONE) {
@@ -1169,7 +1169,7 @@ int hv_vm_resume(struct hv *hv, unsigned idx, char *err, size_t errlen)
                 make_runnable(hv, &v->vh[i]);
         }
         trace_instant(hv, v, -1, "resume");
-        hv_event(hv, "VM_RESUMED", "{\"vm\": \"%s\"}", v->vm->cfg.name);
+        hv_event(hv, "VM_RESUMED", "{\"vm\": \"%s\"}", vm_name(v->vm));
         hv_update_timer(hv);
         pthread_cond_broadcast(&hv->work);
     }
@@ -1197,12 +1197,12 @@ int hv_vm_reset(struct hv *hv, unsigned idx, char *err, size_t errlen)
     pthread_mutex_lock(&hv->lock);
     if (v->stopped) {
         pthread_mutex_unlock(&hv->lock);
-        hv_err(err, errlen, "VM '%s' has stopped", v->vm->cfg.name);
+        hv_err(err, errlen, "VM '%s' has stopped", vm_name(v->vm));
         return -1;
     }
     if (v->vm->cfg.no_reboot) {
         pthread_mutex_unlock(&hv->lock);
-        hv_err(err, errlen, "VM '%s' has no-reboot set", v->vm->cfg.name);
+        hv_err(err, errlen, "VM '%s' has no-reboot set", vm_name(v->vm));
         return -1;
     }
     v->pause = PAUSE_NONE;
@@ -1274,7 +1274,7 @@ int hv_screendump(struct hv *hv, unsigned idx, const char *file, char *err, size
         return -1;
     struct simplefb *fb = vm_framebuffer(v->vm);
     if (!fb) {
-        hv_err(err, errlen, "VM '%s' has no framebuffer", v->vm->cfg.name);
+        hv_err(err, errlen, "VM '%s' has no framebuffer", vm_name(v->vm));
         return -1;
     }
     if (!screenshot_available()) {

@@ -573,6 +573,16 @@ size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len)
     return ns16550a_receive(vm->uart, buf, len);
 }
 
+const char *vm_name(const struct vm *vm)
+{
+    return vm->cfg.name ? vm->cfg.name : "vm0";
+}
+
+bool vm_deterministic(const struct vm *vm)
+{
+    return vm->cfg.deterministic;
+}
+
 const void *vm_dtb(const struct vm *vm, size_t *size)
 {
     *size = vm->dtb_size;

@@ -110,6 +110,10 @@ bool vm_display_available(void);
 /* Power the machine off as the guest's own shutdown would (exit status 0); any thread. */
 void vm_request_poweroff(struct vm *vm);
 
+/* The VM's name (cfg.name) and whether its time follows retired instructions. */
+const char *vm_name(const struct vm *vm);
+bool vm_deterministic(const struct vm *vm);
+
 /* The device tree given to the guest (valid after vm_create). */
 const void *vm_dtb(const struct vm *vm, size_t *size);
 
