@@ -629,10 +629,12 @@ void vm_final_screenshot(struct vm *vm)
 
 uint64_t vm_next_deadline(struct vm *vm, const bool *parked)
 {
-    uint64_t d = aclint_next_deadline(vm->aclint);
+    uint64_t d = aclint_next_deadline(vm->aclint), now = clock_ticks(&vm->clock);
     for (unsigned i = 0; i < vm->nharts; i++) {
         struct hart *h = &vm->harts[i];
-        if (parked[i] && (h->csr.menvcfg & ENVCFG_STCE) && h->csr.stimecmp < d)
+        /* a stimecmp already passed raises STIP as a level: time cannot wake it further */
+        if (parked[i] && (h->csr.menvcfg & ENVCFG_STCE) && h->csr.stimecmp < d &&
+            h->csr.stimecmp > now)
             d = h->csr.stimecmp;
     }
     return d;
