@@ -11,6 +11,7 @@
 #include "devices/chardev.h"
 #include "devices/host/chardev_file.h"
 #include "devices/host/chardev_socket.h"
+#include "devices/host/netswitch.h"
 #include "hv/config.h"
 #include "hv/console.h"
 #include "hv/launch.h"
@@ -171,8 +172,10 @@ int launch_config(const char *path, const struct launch_opts *o)
     struct launch_console *lc = calloc(c.nvms, sizeof(*lc));
     struct hv_vm_params *params = calloc(c.nvms, sizeof(*params));
     struct vm_exit *exits = calloc(c.nvms, sizeof(*exits));
-    unsigned built = 0;
-    if (!vms || !lc || !params || !exits) {
+    char(*macs)[VM_MAX_VIRTIO][18] = calloc(c.nvms, sizeof(*macs));
+    struct netswitch_registry *switches = netswitch_registry_create();
+    unsigned built = 0, nics = 0;
+    if (!vms || !lc || !params || !exits || !macs || !switches) {
         fprintf(stderr, "rvisor: out of memory\n");
         status = EXIT_INFRA;
         goto out;
@@ -181,6 +184,20 @@ int launch_config(const char *path, const struct launch_opts *o)
         struct hv_config_vm *v = &c.vms[built];
         if (det)
             v->cfg.deterministic = true;
+        v->cfg.switches = switches; /* the VMs of one file share its switches */
+        /* NICs without a MAC: 52:54:00:12:34:56 upwards across all VMs, so that VMs on
+         * one switch never share an address */
+        for (unsigned k = 0; k < v->cfg.nvirtio; k++) {
+            struct vm_virtio_config *vc = &v->cfg.virtio[k];
+            if (vc->kind != VM_VIRTIO_NET)
+                continue;
+            unsigned id = 0x123456 + nics++;
+            if (vc->mac)
+                continue;
+            snprintf(macs[built][k], sizeof(macs[built][k]), "52:54:00:%02x:%02x:%02x",
+                     (id >> 16) & 0xff, (id >> 8) & 0xff, id & 0xff);
+            vc->mac = macs[built][k];
+        }
         if (open_console(&v->console, &lc[built], &v->cfg, err, sizeof(err)) < 0) {
             fprintf(stderr, "rvisor: vm %s: console: %s\n", v->cfg.name, err);
             goto out;
@@ -213,7 +230,10 @@ out:
     free(vms);
     free(lc);
     free(params);
+    if (switches)
+        netswitch_registry_destroy(switches); /* after the VMs: their ports are gone */
     free(exits);
+    free(macs);
     hv_config_free(&c);
     return status;
 }

@@ -232,7 +232,8 @@ static void *vm_virtio_net(const struct vm_config *cfg, const struct vm_virtio_c
     void *dev;
     for (const struct vm_virtio_config *p = cfg->virtio; p < vc; p++)
         index += p->kind == VM_VIRTIO_NET;
-    if (virtio_net_make_from_options(vc->netdev, vc->mac, index, NULL, &dev, err, errlen) < 0)
+    if (virtio_net_make_from_options(vc->netdev, vc->mac, index, cfg->switches, &dev, err,
+                                     errlen) < 0)
         return NULL;
     return dev;
 }

@@ -12,6 +12,7 @@
 
 struct chardev;
 struct console;
+struct netswitch_registry;
 struct simplefb;
 struct virtio_input;
 
@@ -68,6 +69,7 @@ struct vm_config {
     struct vm_virtio_config virtio[VM_MAX_VIRTIO]; /* in command-line order */
     unsigned nvirtio;
     bool virtio_legacy; /* virtio-mmio version 1 (QEMU's force-legacy=true); default 2 */
+    struct netswitch_registry *switches; /* the process's in-process switches; NULL: none */
     unsigned fb_width, fb_height;  /* simple-framebuffer; 0: none */
     const char *screenshot;        /* write the framebuffer to this PNG at the end... */
     uint64_t screenshot_after_ns;  /* ...or after this much guest time (0: at the end) */
