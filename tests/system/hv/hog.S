@@ -4,7 +4,7 @@
 .globl _start
 .section .text.init
 _start:
-    li t0, 20000000
+    li t0, 150000000
 1:  addi t0, t0, -1
     bnez t0, 1b
     li t0, 0x80100000

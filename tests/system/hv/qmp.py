@@ -29,7 +29,8 @@ class Qmp:
                 time.sleep(0.05)
         self.s.settimeout(30)
         self.buf = b""
-        self.events = []
+        self.events = []  # received, not yet returned by wait_event
+        self.seen = []    # returned by wait_event
         greeting = self.read()
         assert "QMP" in greeting, greeting
         self.cmd("qmp_capabilities")
@@ -56,21 +57,24 @@ class Qmp:
             return r
 
     def wait_event(self, name, secs):
+        """The first event NAME not returned before (kept in self.seen too)."""
         deadline = time.time() + secs
-        for e in self.events:
-            if e["event"] == name:
-                return e
-        self.s.settimeout(1)
-        while time.time() < deadline:
+        while True:
+            for i, e in enumerate(self.events):
+                if e["event"] == name:
+                    self.seen.append(self.events.pop(i))
+                    return e
+            if time.time() >= deadline:
+                return None
+            self.s.settimeout(1)
             try:
                 r = self.read()
             except socket.timeout:
                 continue
+            finally:
+                self.s.settimeout(30)
             if "event" in r:
                 self.events.append(r)
-                if r["event"] == name:
-                    return r
-        return None
 
 
 def main():
