@@ -1,7 +1,8 @@
 /*
  * rvisor command line: parses QEMU-style options into a vm_config (or takes a --config
  * file of several VMs), runs them (hv/launch.c) and turns the way they ended into the
- * process exit status. `rvisor ctl ...` is the monitor client (hv/ctl.c).
+ * process exit status. `rvisor ctl ...` is the monitor client (hv/ctl.c), `rvisor grade
+ * JOB.json` the autograder (grade/grade.h).
  *
  * Exit status: the guest's code (0 on poweroff / test pass), 2 for bad usage or input,
  * 124 when --max-insns ran out, 125 when the guest can never run again (every hart waits
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "devices/host/netdev.h"
+#include "grade/grade.h"
 #include "hv/console.h"
 #include "hv/ctl.h"
 #include "hv/launch.h"
@@ -27,6 +29,7 @@ static void usage(FILE *f)
     fputs("usage: rvisor [options] -kernel FILE\n"
           "       rvisor --config VMS.json [--threads N] [--monitor PATH] [--trace-sched F]\n"
           "       rvisor ctl SOCKET COMMAND [KEY=VALUE...]   (the monitor client)\n"
+          "       rvisor grade JOB.json [--results F] [--json F]   (the autograder)\n"
           "  -M, -machine virt      the board (only 'virt')\n"
           "  -bios builtin|none|default|FILE\n"
           "                         firmware: rvisor's SBI (the default), none (the kernel\n"
@@ -782,6 +785,8 @@ int main(int argc, char **argv)
     struct cli c = {.cfg = {.name = "vm0", .nharts = 1}};
     if (argc >= 2 && !strcmp(argv[1], "ctl"))
         return rvisor_ctl_main(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "grade"))
+        return grade_main(argc - 1, argv + 1); /* the autograder (docs/grading.md) */
     int rc = parse_args(argc, argv, &c) < 0 ? EXIT_USAGE : cli_run(&c);
     cli_free(&c);
     return rc;

@@ -62,7 +62,7 @@ static void mstatus_set(struct hart *h, uint64_t val, uint64_t writable)
         nv = (nv & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
     h->csr.mstatus = nv;
     if ((old ^ nv) & MSTATUS_TLB_BITS)
-        hart_tlb_flush(h);
+        hart_tlb_ctx_update(h); /* the TLB is tagged with these (tlb.h) */
     if ((old ^ nv) & (MSTATUS_MIE | MSTATUS_SIE))
         atomic_store_explicit(&h->irq_check, true, memory_order_relaxed);
 }
@@ -289,7 +289,7 @@ static void wr_satp(struct hart *h, unsigned csr, uint64_t val)
     if (mode == SATP_MODE_BARE)
         val = 0;
     h->csr.satp = val;
-    hart_tlb_flush(h);
+    hart_tlb_flush_entries(h);
 }
 
 static uint64_t rd_stimecmp(struct hart *h, unsigned csr)
@@ -401,7 +401,7 @@ static void wr_pmpcfg(struct hart *h, unsigned csr, uint64_t val)
         h->csr.pmpcfg[first + i] = b;
     }
     pmp_update(h);
-    hart_tlb_flush(h);
+    hart_tlb_flush_entries(h);
 }
 
 static uint64_t rd_pmpaddr(struct hart *h, unsigned csr)
@@ -421,7 +421,7 @@ static void wr_pmpaddr(struct hart *h, unsigned csr, uint64_t val)
         return;
     h->csr.pmpaddr[i] = val & ((1ull << 54) - 1);
     pmp_update(h);
-    hart_tlb_flush(h);
+    hart_tlb_flush_entries(h);
 }
 
 /* ---- the table ---- */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "cpu/block.h"
 #include "cpu/hart.h"
 #include "cpu/mmu.h"
 #include "devices/bus.h"
@@ -76,9 +77,10 @@ int hart_debug_rw(struct hart *h, uint64_t va, uint8_t *buf, size_t len, bool wr
             *done = pos;
             return -EFAULT;
         }
-        if (write)
+        if (write) {
             memcpy(ram, buf + pos, n);
-        else
+            blk_code_write(h, pa, (unsigned)n); /* no stale pre-decoded code */
+        } else
             memcpy(buf + pos, ram, n);
         pos += n;
     }

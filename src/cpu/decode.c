@@ -8,6 +8,12 @@
 
 #include "cpu/decode.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define RV_UNLIKELY_DEC(x) __builtin_expect(!!(x), 0)
+#else
+#define RV_UNLIKELY_DEC(x) (x)
+#endif
+
 const struct insn_desc insn_table[INSN_COUNT] = {
 #define INSN(nm, str, m, k, f, e)                                                           \
     [INSN_##nm] = {.name = str, .match = m, .mask = k, .fmt = f, .ext = e, .exec = exec_##nm},
@@ -219,25 +225,95 @@ static bool decode_compressed(uint32_t r, const struct insn_desc *d, struct insn
     }
 }
 
+/* out <- the fields of raw decoded as table entry i (which matched). */
+static bool decode_as(uint32_t raw, unsigned i, struct insn *out)
+{
+    const struct insn_desc *d = &insn_table[i];
+
+    out->tid = (uint16_t)i;
+    if (d->ext == EXT_C)
+        return decode_compressed(raw, d, out);
+    out->id = (uint16_t)i;
+    decode_fields32(raw, d->fmt, out);
+    return true;
+}
+
+static void decode_start(uint32_t *raw, struct insn *out)
+{
+    unsigned len = insn_length(*raw);
+    if (len == 2)
+        *raw &= 0xffff;
+    memset(out, 0, sizeof(*out));
+    out->raw = *raw;
+    out->len = (uint8_t)len;
+}
+
 bool insn_decode(uint32_t raw, struct insn *out)
 {
-    unsigned len = insn_length(raw);
-    if (len == 2)
-        raw &= 0xffff;
-    memset(out, 0, sizeof(*out));
-    out->raw = raw;
-    out->len = (uint8_t)len;
+    decode_start(&raw, out);
     for (unsigned i = 0; i < INSN_COUNT; i++) {
         const struct insn_desc *d = &insn_table[i];
         bool is_c = d->ext == EXT_C;
-        if (is_c != (len == 2) || (raw & d->mask) != d->match)
+        if (is_c != (out->len == 2) || (raw & d->mask) != d->match)
             continue;
-        out->tid = (uint16_t)i;
-        if (is_c)
-            return decode_compressed(raw, d, out);
-        out->id = (uint16_t)i;
-        decode_fields32(raw, d->fmt, out);
-        return true;
+        return decode_as(raw, i, out);
+    }
+    return false;
+}
+
+/*
+ * The index of the decode cache: for each bucket (32-bit: opcode bits 6:2 and funct3;
+ * 16-bit: quadrant and funct3), the table entries that can match an encoding in it, in
+ * table order, so the first match is the one insn_decode() finds.
+ */
+#define DEC_KEY32 0x707fu
+#define DEC_KEY16 0xe003u
+
+static unsigned dec_bucket(uint32_t raw)
+{
+    if ((raw & 3) == 3)
+        return (((raw >> 2) & 31) << 3) | ((raw >> 12) & 7);
+    return 256 + (((raw & 3) << 3) | ((raw >> 13) & 7));
+}
+
+static uint32_t dec_bucket_pattern(unsigned b)
+{
+    if (b < 256)
+        return ((b >> 3) << 2) | 3 | ((b & 7) << 12);
+    b -= 256;
+    return (b >> 3) | ((b & 7) << 13);
+}
+
+static void decode_index_build(struct decode_cache *dc)
+{
+    unsigned n = 0;
+
+    for (unsigned b = 0; b < DEC_BUCKETS; b++) {
+        uint32_t pat = dec_bucket_pattern(b);
+        bool c = b >= 256;
+        uint32_t key = c ? DEC_KEY16 : DEC_KEY32;
+
+        dc->idx_start[b] = (uint16_t)n;
+        for (unsigned i = 0; i < INSN_COUNT && n < DEC_LIST_MAX; i++) {
+            const struct insn_desc *d = &insn_table[i];
+            if ((d->ext == EXT_C) == c && ((d->match ^ pat) & d->mask & key) == 0)
+                dc->idx_list[n++] = (uint16_t)i;
+        }
+    }
+    dc->idx_start[DEC_BUCKETS] = (uint16_t)n;
+    dc->idx_ready = true;
+}
+
+static bool insn_decode_indexed(const struct decode_cache *dc, uint32_t raw, struct insn *out)
+{
+    unsigned b;
+
+    decode_start(&raw, out);
+    b = dec_bucket(raw);
+    for (unsigned k = dc->idx_start[b]; k < dc->idx_start[b + 1]; k++) {
+        unsigned i = dc->idx_list[k];
+        if ((raw & insn_table[i].mask) == insn_table[i].match)
+            return decode_as(raw, i, out);
     }
     return false;
 }
@@ -248,7 +324,9 @@ const struct insn *insn_decode_cached(struct decode_cache *dc, uint32_t raw)
         raw &= 0xffff;
     uint32_t h = (raw ^ (raw >> 12) ^ (raw >> 20)) & ((1u << DCACHE_BITS) - 1);
     if (!dc->e[h].valid || dc->e[h].in.raw != raw) {
-        dc->e[h].legal = insn_decode(raw, &dc->e[h].in);
+        if (RV_UNLIKELY_DEC(!dc->idx_ready))
+            decode_index_build(dc);
+        dc->e[h].legal = insn_decode_indexed(dc, raw, &dc->e[h].in);
         dc->e[h].in.raw = raw;
         dc->e[h].valid = true;
     }

@@ -136,14 +136,22 @@ void insn_disasm(const struct insn *in, uint64_t pc, char *buf, size_t len);
 const char *insn_xreg_name(unsigned r);
 const char *insn_freg_name(unsigned r);
 
-/* Per-hart decode cache keyed by the instruction bits. */
+/*
+ * Per-hart decode cache keyed by the instruction bits, and the index that makes a miss
+ * cheap (the table entries that can match, by opcode and funct3; built on first use).
+ */
 #define DCACHE_BITS 12
+#define DEC_BUCKETS (256 + 32)
+#define DEC_LIST_MAX (INSN_COUNT * 8)
 struct decode_cache {
     struct {
         bool valid;
         bool legal;
         struct insn in; /* in.raw is the tag */
     } e[1u << DCACHE_BITS];
+    bool idx_ready;
+    uint16_t idx_start[DEC_BUCKETS + 1];
+    uint16_t idx_list[DEC_LIST_MAX];
 };
 
 /* Decode through the cache; NULL for an illegal encoding. */

@@ -4,6 +4,7 @@
  * explicit conversions. FENCE is a no-op for one hart in this interpreter (the SMP work
  * maps it to a host barrier).
  */
+#include "cpu/block.h"
 #include "cpu/decode.h"
 #include "cpu/hart.h"
 
@@ -294,6 +295,7 @@ void exec_fence(struct hart *h, const struct insn *in)
 
 void exec_fence_i(struct hart *h, const struct insn *in)
 {
-    /* The decode cache is keyed by instruction bits, so nothing is stale. */
+    /* The decode cache is keyed by instruction bits; pre-decoded blocks may be stale. */
     atomic_thread_fence(memory_order_seq_cst);
+    blk_fence(h);
 }

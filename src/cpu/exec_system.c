@@ -38,7 +38,7 @@ void exec_sfence_vma(struct hart *h, const struct insn *in)
         hart_illegal(h, in->raw);
         return;
     }
-    hart_tlb_flush(h);
+    hart_tlb_flush_entries(h); /* blocks are keyed by physical address: they stay */
 }
 
 enum csr_op { CSR_OP_WRITE, CSR_OP_SET, CSR_OP_CLEAR };
@@ -54,7 +54,12 @@ static void csr_rmw(struct hart *h, const struct insn *in, enum csr_op op, uint6
     if (!csr_read(h, csr, &old, writes, in->raw))
         return;
     if (writes) {
-        uint64_t nv = op == CSR_OP_WRITE ? src : op == CSR_OP_SET ? (old | src) : (old & ~src);
+        /* mip: the read-modify-write sees only the software-writable SEIP bit, not the
+         * OR with the external line that a read returns (privileged spec 3.1.9) */
+        uint64_t base = csr != CSR_MIP ? old
+                                       : (old & ~MIP_SEIP) |
+                                             (atomic_load(&h->mip_sw) & MIP_SEIP);
+        uint64_t nv = op == CSR_OP_WRITE ? src : op == CSR_OP_SET ? (base | src) : (base & ~src);
         if (!csr_write(h, csr, nv, in->raw))
             return;
     }

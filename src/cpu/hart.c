@@ -1,13 +1,17 @@
 /*
- * The hart's execution loop: fetch, decode (through a per-hart cache keyed by instruction
- * bits), execute, retire or trap; interrupts are evaluated at instruction boundaries when
- * something that could change them happened (irq_check). A slice ends when its
- * instruction budget is used, on WFI with nothing pending, or when asked to stop.
+ * The hart's execution loop. hart_step is the plain path: fetch, decode (through a
+ * per-hart cache keyed by instruction bits), execute, retire or trap, one instruction.
+ * hart_run runs whole pre-decoded blocks where it can (block.c) and steps the rest;
+ * interrupts are evaluated at instruction boundaries when something that could change
+ * them happened (irq_check), which the block executor looks at between blocks. A slice
+ * ends when its instruction budget is used, on WFI with nothing pending, or when asked
+ * to stop.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/block.h"
 #include "cpu/decode.h"
 #include "cpu/hart.h"
 
@@ -15,8 +19,11 @@ int hart_init(struct hart *h, uint64_t hartid, struct bus *bus, const struct har
 {
     memset(h, 0, sizeof(*h));
     h->dcache = calloc(1, sizeof(*h->dcache));
-    if (!h->dcache)
+    if (!h->dcache || blk_init(h) != 0) {
+        free(h->dcache);
+        h->dcache = NULL;
         return -1;
+    }
     h->bus = bus;
     h->env = env;
     h->csr.mhartid = hartid;
@@ -28,6 +35,7 @@ void hart_destroy(struct hart *h)
 {
     free(h->dcache);
     h->dcache = NULL;
+    blk_destroy(h);
 }
 
 void hart_reset(struct hart *h, uint64_t pc)
@@ -155,8 +163,17 @@ enum hart_stop hart_run(struct hart *h, uint64_t budget)
             atomic_store(&h->stop_request, false);
             return HART_STOP_HALT;
         }
-        if (RV_UNLIKELY(h->dbg_flags & HART_DBG_STOPS) && hart_debug_check(h))
-            return HART_STOP_DEBUG;
+        if (RV_UNLIKELY(h->dbg_flags & HART_DBG_STOPS)) {
+            if (hart_debug_check(h))
+                return HART_STOP_DEBUG;
+        } else if (RV_LIKELY(h->trace == NULL)) {
+            /* whole blocks; back here for what they leave (interrupts, stops, steps) */
+            blk_run(h);
+            if (h->slice_left == 0)
+                break;
+            if (atomic_load_explicit(&h->stop_request, memory_order_relaxed))
+                continue;
+        }
         h->slice_left--;
         hart_step(h);
         if (RV_UNLIKELY(h->wfi))
@@ -165,4 +182,9 @@ enum hart_stop hart_run(struct hart *h, uint64_t budget)
             return HART_STOP_ENV;
     }
     return HART_STOP_SLICE;
+}
+
+size_t hart_host_bytes(const struct hart *h)
+{
+    return sizeof(*h) + (h->dcache ? sizeof(*h->dcache) : 0) + blk_host_bytes(h);
 }

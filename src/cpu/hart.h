@@ -192,6 +192,15 @@ struct hart {
 
     /* Per-hart decode cache, keyed by the instruction bits (no invalidation needed). */
     struct decode_cache *dcache;
+    /*
+     * Per-hart block cache of pre-decoded instructions (cpu/block.h), the fast path of
+     * hart_run. blk_stale: a store of this hart hit cached code, so the running block
+     * must stop after it. blk_portable: use the portable switch dispatch instead of
+     * computed goto (both are built; tests run both).
+     */
+    struct blk_cache *bcache;
+    bool blk_stale;
+    bool blk_portable;
 
     /* --trace: print each executed instruction here (NULL: off). */
     FILE *trace;
@@ -211,10 +220,20 @@ struct hart {
 int hart_init(struct hart *h, uint64_t hartid, struct bus *bus, const struct hart_env *env);
 void hart_destroy(struct hart *h);
 void hart_reset(struct hart *h, uint64_t pc);
+/* Host memory held by the hart and its caches (memory-quota accounting). */
+size_t hart_host_bytes(const struct hart *h);
 
-/* Run up to `budget` instructions; returns why it stopped. Retired count in minstret. */
+/*
+ * Run up to `budget` instructions; returns why it stopped. Retired count in minstret.
+ * Runs whole pre-decoded blocks where it can (cpu/block.h) and single-steps the rest;
+ * with --trace or debugger stops set it single-steps everything.
+ */
 enum hart_stop hart_run(struct hart *h, uint64_t budget);
-/* Execute exactly one instruction (or take one trap); for tests and single-step. */
+/*
+ * Execute exactly one instruction (or take one trap); for tests and single-step. This
+ * is the plain reference path: fetch through the TLB, decode through the decode cache,
+ * execute; the differential test compares hart_run's block executor against it.
+ */
 void hart_step(struct hart *h);
 
 /* Debugger hooks (cpu/debug.c). True when hart h must stop before its next instruction. */
@@ -274,8 +293,16 @@ enum rv_priv hart_data_priv(const struct hart *h);
 RV_MUST_CHECK bool hart_fp_enabled(struct hart *h, uint32_t raw);
 void hart_fp_dirty(struct hart *h);
 
-/* Flush this hart's TLB (all entries); used by sfence.vma, satp/mstatus/PMP writes. */
+/*
+ * Flush everything this hart caches about memory: the TLB and the pre-decoded blocks,
+ * and recompute the TLB context from priv/mstatus. For code outside cpu/ that changed
+ * the hart's state or memory behind its back (boot, debugger, SBI fences).
+ */
 void hart_tlb_flush(struct hart *h);
+/* Recompute the TLB context tags (tlb.h) after a change of priv or mstatus. */
+void hart_tlb_ctx_update(struct hart *h);
+/* Invalidate the TLB entries only (sfence.vma, satp and PMP writes). */
+void hart_tlb_flush_entries(struct hart *h);
 /*
  * Ask hart h, possibly running on another thread, to flush its TLB and any other cached
  * translation before its next instruction (remote sfence.vma, SBI RFENCE). Returns at

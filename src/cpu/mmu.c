@@ -11,73 +11,15 @@
  */
 #include <string.h>
 
+#include "cpu/block.h"
+#include "cpu/memops.h"
 #include "cpu/mmu.h"
 #include "cpu/pmp.h"
 #include "cpu/trace.h"
 #include "devices/bus.h"
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#error "rvisor's memory access paths assume a little-endian host"
-#endif
-
 #define PAGE_SIZE 4096u
 #define PAGE_MASK 0xfffull
-
-/* --- host memory helpers (guest memory is little-endian, as is the host) --- */
-
-/*
- * Naturally aligned accesses of up to 8 bytes are single-copy atomic, as the ISA requires
- * across harts on other host threads: relaxed host atomics (one plain move on mainstream
- * hosts, and no data race in C's terms). Misaligned ones are plain copies.
- */
-static inline uint64_t mem_get(const uint8_t *p, unsigned size)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    if (RV_LIKELY(((uintptr_t)p & (size - 1)) == 0)) {
-        switch (size) {
-        case 1: return __atomic_load_n(p, __ATOMIC_RELAXED);
-        case 2: return __atomic_load_n((const uint16_t *)(const void *)p, __ATOMIC_RELAXED);
-        case 4: return __atomic_load_n((const uint32_t *)(const void *)p, __ATOMIC_RELAXED);
-        default: return __atomic_load_n((const uint64_t *)(const void *)p, __ATOMIC_RELAXED);
-        }
-    }
-#endif
-    uint8_t b;
-    uint16_t h;
-    uint32_t w;
-    uint64_t d;
-
-    switch (size) {
-    case 1: memcpy(&b, p, 1); return b;
-    case 2: memcpy(&h, p, 2); return h;
-    case 4: memcpy(&w, p, 4); return w;
-    default: memcpy(&d, p, 8); return d;
-    }
-}
-
-static inline void mem_put(uint8_t *p, unsigned size, uint64_t v)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    if (RV_LIKELY(((uintptr_t)p & (size - 1)) == 0)) {
-        switch (size) {
-        case 1: __atomic_store_n(p, (uint8_t)v, __ATOMIC_RELAXED); return;
-        case 2: __atomic_store_n((uint16_t *)(void *)p, (uint16_t)v, __ATOMIC_RELAXED); return;
-        case 4: __atomic_store_n((uint32_t *)(void *)p, (uint32_t)v, __ATOMIC_RELAXED); return;
-        default: __atomic_store_n((uint64_t *)(void *)p, v, __ATOMIC_RELAXED); return;
-        }
-    }
-#endif
-    uint8_t b = (uint8_t)v;
-    uint16_t h = (uint16_t)v;
-    uint32_t w = (uint32_t)v;
-
-    switch (size) {
-    case 1: memcpy(p, &b, 1); break;
-    case 2: memcpy(p, &h, 2); break;
-    case 4: memcpy(p, &w, 4); break;
-    default: memcpy(p, &v, 8); break;
-    }
-}
 
 static inline uint64_t pte_load(const uint8_t *p)
 {
@@ -252,7 +194,7 @@ enum mmu_status mmu_translate(struct hart *h, uint64_t va, enum rv_access acc, e
 
 /* --- TLB --- */
 
-void hart_tlb_flush(struct hart *h)
+void hart_tlb_flush_entries(struct hart *h)
 {
     for (unsigned a = 0; a < 3; a++) {
         for (unsigned i = 0; i < TLB_SIZE; i++)
@@ -260,9 +202,40 @@ void hart_tlb_flush(struct hart *h)
     }
 }
 
+void hart_tlb_flush(struct hart *h)
+{
+    hart_tlb_flush_entries(h);
+    hart_tlb_ctx_update(h);
+    blk_fence(h);
+}
+
+/* Context bits of the tag for accesses at privilege p (see tlb.h). */
+static uint64_t tlb_ctx_priv(enum rv_priv p)
+{
+    return p == PRIV_M ? TLB_CTX_M : p == PRIV_U ? TLB_CTX_U : 0;
+}
+
+void hart_tlb_ctx_update(struct hart *h)
+{
+    enum rv_priv dp = hart_data_priv(h);
+    uint64_t ms = h->csr.mstatus;
+    uint64_t data = tlb_ctx_priv(dp);
+
+    if (dp == PRIV_S && (ms & MSTATUS_SUM))
+        data |= TLB_CTX_SUM;
+    h->tlb.ctx[ACCESS_FETCH] = tlb_ctx_priv(h->priv);
+    h->tlb.ctx[ACCESS_STORE] = data;
+    h->tlb.ctx[ACCESS_LOAD] = data | (dp != PRIV_M && (ms & MSTATUS_MXR) ? TLB_CTX_MXR : 0);
+}
+
 static inline struct tlb_entry *tlb_slot(struct hart *h, enum rv_access acc, uint64_t va)
 {
     return &h->tlb.e[acc][(va >> TLB_PAGE_SHIFT) & (TLB_SIZE - 1)];
+}
+
+static inline uint64_t tlb_tag(const struct hart *h, enum rv_access acc, uint64_t va)
+{
+    return (va >> TLB_PAGE_SHIFT) | h->tlb.ctx[acc];
 }
 
 /* Host pointer for va when the TLB maps its page and [va, va+size) stays in the page. */
@@ -270,14 +243,15 @@ static inline uint8_t *tlb_lookup(struct hart *h, enum rv_access acc, uint64_t v
 {
     const struct tlb_entry *e = tlb_slot(h, acc, va);
 
-    if (RV_LIKELY(e->vpage == va >> TLB_PAGE_SHIFT && (va & PAGE_MASK) <= PAGE_SIZE - size))
+    if (RV_LIKELY(e->vpage == tlb_tag(h, acc, va) && (va & PAGE_MASK) <= PAGE_SIZE - size))
         return (uint8_t *)(uintptr_t)(va + e->addend);
     return NULL;
 }
 
 /*
  * Cache the page of a successful translation va -> pa when it is RAM and PMP allows the
- * whole page (the walk already set A, and D for stores).
+ * whole page (the walk already set A, and D for stores). A page holding cached code gets
+ * no store entry, so that this hart's stores to it reach blk_code_write().
  */
 static void tlb_fill(struct hart *h, enum rv_access acc, enum rv_priv priv, uint64_t va,
                      uint64_t pa)
@@ -292,8 +266,10 @@ static void tlb_fill(struct hart *h, enum rv_access acc, enum rv_priv priv, uint
         return; /* watched: every load and store takes the slow path */
     if (!host || !pmp_page_allowed(h, ppage, acc, priv))
         return;
+    if (acc == ACCESS_STORE && blk_is_code_page(h, ppage >> TLB_PAGE_SHIFT))
+        return;
     e = tlb_slot(h, acc, va);
-    e->vpage = va >> TLB_PAGE_SHIFT;
+    e->vpage = tlb_tag(h, acc, va);
     e->addend = (uintptr_t)host - (uintptr_t)(va & ~PAGE_MASK);
     e->ppage = pa >> TLB_PAGE_SHIFT;
 }
@@ -336,6 +312,7 @@ static bool phys_rw(struct hart *h, uint64_t pa, unsigned len, enum rv_access ac
                 mem_put(ram, len, mem_get(buf, len));
             else
                 memcpy(ram, buf, len);
+            blk_code_write(h, pa, len);
             hart_resv_snoop(h, ram);
             if (((uintptr_t)ram & 63) + len > 64)
                 hart_resv_snoop(h, ram + len - 1);
@@ -501,7 +478,7 @@ bool hart_translate_amo(struct hart *h, uint64_t va, unsigned size, enum rv_acce
         hart_raise(h, acc == ACCESS_LOAD ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED, va);
         return false;
     }
-    if (RV_LIKELY(e->vpage == va >> TLB_PAGE_SHIFT)) {
+    if (RV_LIKELY(e->vpage == tlb_tag(h, acc, va))) {
         *host = (uint8_t *)(uintptr_t)(va + e->addend);
         *pa = (e->ppage << TLB_PAGE_SHIFT) | (va & PAGE_MASK);
         return true;
@@ -513,6 +490,8 @@ bool hart_translate_amo(struct hart *h, uint64_t va, unsigned size, enum rv_acce
         hart_debug_access(h, va, size, acc == ACCESS_STORE ? HART_WATCH_ACCESS : HART_WATCH_READ);
     *host = acc == ACCESS_STORE ? bus_ram_ptr_write(h->bus, *pa, size)
                                 : bus_ram_ptr(h->bus, *pa, size);
+    if (*host && acc == ACCESS_STORE)
+        blk_code_write(h, *pa, size); /* the caller writes next: drop blocks first */
     if (*host)
         tlb_fill(h, acc, priv, va, *pa);
     return true;

@@ -11,12 +11,16 @@
 /* Number of trailing one bits of x. */
 static unsigned pmp_trailing_ones(uint64_t x)
 {
+#if defined(__GNUC__) || defined(__clang__)
+    return ~x ? (unsigned)__builtin_ctzll(~x) : 64;
+#else
     unsigned n = 0;
     while (n < 64 && (x & 1)) {
         x >>= 1;
         n++;
     }
     return n;
+#endif
 }
 
 /*

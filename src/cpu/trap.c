@@ -30,12 +30,11 @@ static uint64_t trap_vector(uint64_t tvec, uint64_t cause, bool is_irq)
     return base;
 }
 
+/* The TLB is tagged by privilege (tlb.h): a mode switch only selects other tags. */
 static void hart_set_priv(struct hart *h, enum rv_priv p)
 {
-    if (h->priv != p) {
-        h->priv = p;
-        hart_tlb_flush(h);
-    }
+    h->priv = p;
+    hart_tlb_ctx_update(h);
 }
 
 void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval, bool is_irq)
@@ -75,7 +74,6 @@ void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval, bool is_irq)
         h->pc = trap_vector(h->csr.mtvec, cause, is_irq);
         hart_set_priv(h, PRIV_M);
     }
-    hart_tlb_flush(h); /* mstatus.MPP changed: MPRV translations may differ */
     atomic_store_explicit(&h->irq_check, true, memory_order_relaxed);
     if (RV_UNLIKELY(h->dbg_flags & (HART_TRACE_INT | HART_TRACE_UNIMP)))
         trace_trap(h, cause, tval, is_irq, from, epc);
@@ -145,7 +143,6 @@ void exec_mret(struct hart *h, const struct insn *in)
     h->csr.mstatus = ms;
     h->npc = h->csr.mepc;
     hart_set_priv(h, mpp);
-    hart_tlb_flush(h);
     hart_resv_clear(h);
     atomic_store_explicit(&h->irq_check, true, memory_order_relaxed);
 }
@@ -164,7 +161,6 @@ void exec_sret(struct hart *h, const struct insn *in)
     h->csr.mstatus = ms;
     h->npc = h->csr.sepc;
     hart_set_priv(h, spp);
-    hart_tlb_flush(h);
     hart_resv_clear(h);
     atomic_store_explicit(&h->irq_check, true, memory_order_relaxed);
 }

@@ -399,7 +399,7 @@ int hv_vm_stop(struct hv *hv, unsigned idx, char *err, size_t errlen)
     pthread_mutex_lock(&hv->lock);
     v->pause = PAUSE_NONE; /* a paused VM winds down too */
     pthread_mutex_unlock(&hv->lock);
-    vm_set_exit(v->vm, VM_EXIT_HALTED, 0); /* winds it down through sched_exit */
+    vm_set_exit(v->vm, VM_EXIT_STOPPED, 0); /* winds it down through sched_exit */
     return 0;
 }
 
@@ -446,8 +446,9 @@ int hv_set_cap(struct hv *hv, unsigned idx, unsigned cap, char *err, size_t errl
     struct hv_vm *v = vm_at(hv, idx, err, errlen);
     if (!v)
         return -1;
-    if (cap > 100 * HV_MAX_THREADS) {
-        hv_err(err, errlen, "cap %u%%: 0 (none) to %d", cap, 100 * HV_MAX_THREADS);
+    unsigned max = 100 * (hv->nthreads ? hv->nthreads : HV_MAX_THREADS);
+    if (cap > max) {
+        hv_err(err, errlen, "cap %u%%: 0 (none) to %u (100 per worker thread)", cap, max);
         return -1;
     }
     pthread_mutex_lock(&hv->lock);

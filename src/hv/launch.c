@@ -21,6 +21,7 @@ int launch_exit_status(const struct vm_exit *ex)
 {
     switch (ex->kind) {
     case VM_EXIT_POWEROFF:
+    case VM_EXIT_STOPPED:
     case VM_EXIT_QUIT: return 0;
     case VM_EXIT_FAIL:
         if (ex->code == 0)
@@ -40,7 +41,8 @@ static const char *exit_text(const struct vm_exit *ex, char *buf, size_t len)
     case VM_EXIT_FAIL: snprintf(buf, len, "failed with code %u", ex->code); return buf;
     case VM_EXIT_MAX_INSNS: return "instruction limit reached";
     case VM_EXIT_RESET: return "rebooted (no-reboot)";
-    case VM_EXIT_HALTED: return "stopped";
+    case VM_EXIT_HALTED: return "halted (nothing can wake it)";
+    case VM_EXIT_STOPPED: return "stopped";
     default: return "?";
     }
 }

@@ -90,7 +90,8 @@ static bool hart_mask_valid(const struct vm *vm, uint64_t mask, uint64_t base)
         return true;
     if (base >= vm->nharts)
         return mask == 0 ? true : false;
-    return base + 64 >= vm->nharts || (mask >> (vm->nharts - base)) == 0;
+    /* every bit set must name a hart: none at or above nharts - base */
+    return vm->nharts - base >= 64 || (mask >> (vm->nharts - base)) == 0;
 }
 
 /* ---- TIME ---- */
@@ -282,7 +283,8 @@ static struct sbi_ret sbi_dispatch(struct vm *vm, struct hart *h, uint64_t ext, 
     case SBI_EXT_IPI:
         return fid == 0 ? sbi_send_ipi(vm, A(0), A(1)) : fail(SBI_ERR_NOT_SUPPORTED);
     case SBI_EXT_RFENCE:
-        return fid <= 6 ? sbi_remote_fence(vm, h, A(0), A(1)) : fail(SBI_ERR_NOT_SUPPORTED);
+        /* 0-2: fence.i, sfence.vma, sfence.vma.asid; 3-6 (hfence) need the H extension */
+        return fid <= 2 ? sbi_remote_fence(vm, h, A(0), A(1)) : fail(SBI_ERR_NOT_SUPPORTED);
     case SBI_EXT_HSM:
         switch (fid) {
         case 0: return sbi_hart_start(vm, A(0), A(1), A(2));

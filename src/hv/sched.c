@@ -238,7 +238,7 @@ static const char *exit_reason(enum vm_exit_kind k)
     case VM_EXIT_MAX_INSNS: return "max-insns";
     case VM_EXIT_QUIT: return "quit";
     case VM_EXIT_HALTED: return "halted";
-    default: return "user";
+    default: return "user"; /* VM_EXIT_STOPPED */
     }
 }
 
@@ -427,6 +427,8 @@ static void slice_done(struct hv *hv, struct vhart *vh, enum hart_stop why, uint
     static const char *const why_name[] = {"slice", "wfi", "halt", "env", "debug"};
 
     v->running--;
+    if (!v->running)
+        pthread_cond_broadcast(&hv->done); /* hv_vm_pause waits for this */
     v->reserved -= budget;
     v->insns += ran;
     v->run_ns += cpu;

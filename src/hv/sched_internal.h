@@ -48,7 +48,8 @@ struct hv_vm {
     unsigned weight, cap;
     uint64_t cap_period_start, cap_used_ns;
     bool throttled;
-    uint64_t quota, soft_quota, peak, overhead;
+    uint64_t quota, soft_quota, overhead;
+    _Atomic uint64_t peak; /* read without the lock by on_commit */
     bool soft_fired;
     bool reset_by_user;
     _Atomic uint64_t committed_pages;

@@ -566,7 +566,7 @@ static void vm_screenshot(struct vm *vm)
 
 void vm_request_stop(struct vm *vm)
 {
-    vm_set_exit(vm, VM_EXIT_HALTED, 0);
+    vm_set_exit(vm, VM_EXIT_STOPPED, 0);
 }
 
 size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len)

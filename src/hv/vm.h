@@ -83,6 +83,7 @@ enum vm_exit_kind {
     VM_EXIT_MAX_INSNS, /* the instruction limit was reached */
     VM_EXIT_HALTED,    /* stopped from outside, or nothing can ever run again */
     VM_EXIT_QUIT,      /* the user quit from the console (Ctrl-A x) */
+    VM_EXIT_STOPPED,   /* stopped on request (vm_request_stop, the monitor's vm-stop/quit) */
 };
 
 struct vm_exit {
