@@ -199,8 +199,12 @@ uint64_t min_active_vtime(struct hv *hv, const struct hv_vm *except, bool *found
     return m;
 }
 
-/* Hart vh becomes runnable. */
-void make_runnable(struct hv *hv, struct vhart *vh)
+/*
+ * Hart vh becomes runnable; an idle worker is woken for it. (A worker that requeues the
+ * hart it just ran uses requeue() instead: it picks again itself, and waking another
+ * worker each slice would only hand the hart back and forth between threads.)
+ */
+static void requeue(struct hv *hv, struct vhart *vh)
 {
     struct hv_vm *v = vh->vm;
     bool found;
@@ -213,7 +217,26 @@ void make_runnable(struct hv *hv, struct vhart *vh)
     vh->since_ns = now_ns();
     v->parked[vh->idx] = false;
     rq_push(vh);
+}
+
+void make_runnable(struct hv *hv, struct vhart *vh)
+{
+    requeue(hv, vh);
     pthread_cond_signal(&hv->work);
+}
+
+/* More than one hart waits for a worker (so the caller should not keep all to itself). */
+static bool more_than_one_runnable(struct hv *hv)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < hv->nvms && n < 2; i++) {
+        struct hv_vm *v = hv->vms[i];
+        if (v->stopped || v->exiting || v->pause != PAUSE_NONE || v->throttled)
+            continue;
+        for (struct vhart *q = v->rq_head; q && n < 2; q = q->next)
+            n++;
+    }
+    return n >= 2;
 }
 
 static struct vhart *pick(struct hv *hv)
@@ -427,7 +450,7 @@ static void slice_done(struct hv *hv, struct vhart *vh, enum hart_stop why, uint
     static const char *const why_name[] = {"slice", "wfi", "halt", "env", "debug"};
 
     v->running--;
-    if (!v->running)
+    if (!v->running && v->pause != PAUSE_NONE)
         pthread_cond_broadcast(&hv->done); /* hv_vm_pause waits for this */
     v->reserved -= budget;
     v->insns += ran;
@@ -482,7 +505,9 @@ static void slice_done(struct hv *hv, struct vhart *vh, enum hart_stop why, uint
         pthread_cond_signal(&hv->work); /* an idle worker re-arms its timed wait */
         return;
     }
-    make_runnable(hv, vh);
+    requeue(hv, vh);
+    if (more_than_one_runnable(hv))
+        pthread_cond_signal(&hv->work); /* this worker takes one; another may take the rest */
 }
 
 /*
