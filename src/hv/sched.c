@@ -27,7 +27,8 @@
  *
  * Deterministic mode: no worker threads. hv_run's thread runs slices in the same policy
  * order, every decision depending only on retired instructions; a VM with nothing to run
- * jumps its own clock to its next timer deadline.
+ * jumps its own clock to its next timer deadline. Caps, a limit on host CPU time, do not
+ * apply there.
  *
  * --trace-sched: Chrome trace-event JSON (Perfetto, chrome://tracing): one process per VM,
  * one thread per hart, a complete event per slice, instant events for park, wake, pause,
@@ -461,7 +462,7 @@ static void slice_done(struct hv *hv, struct vhart *vh, enum hart_stop why, uint
     vh->st.slices++;
     if (hv->deterministic)
         hv->det_insns += ran;
-    if (v->cap) {
+    if (v->cap && !hv->deterministic) { /* a cap limits host time: no host input there */
         v->cap_used_ns += cpu;
         if (v->cap_used_ns >= (uint64_t)v->cap * HV_CAP_PERIOD_NS / 100) {
             v->throttled = true;
