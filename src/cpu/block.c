@@ -358,6 +358,7 @@ static struct blk_code_page *blk_claim_page(struct hart *h, uint64_t ppage)
 
     if (cp->ppage != ppage) {
         cp->ver++;
+        h->bcache->link_gen++;
         cp->ppage = ppage;
         cp->chunks = 0;
         cp->epoch = h->bcache->epoch;
@@ -367,8 +368,9 @@ static struct blk_code_page *blk_claim_page(struct hart *h, uint64_t ppage)
 }
 
 /* Drop the blocks of code page cp; the page is no code page any more. */
-static void blk_drop_page(struct blk_code_page *cp)
+static void blk_drop_page(struct blk_cache *bc, struct blk_code_page *cp)
 {
+    bc->link_gen++;
     cp->ver++;
     cp->ppage = BLK_NO_PAGE;
     cp->chunks = 0;
@@ -396,9 +398,9 @@ static void blk_verify(struct blk_cache *bc, struct blk_code_page *cp, const uin
     while (m) {
         unsigned i = (unsigned)rv_ctz64(m);
         m &= m - 1;
-        if (blk_chunk_hash(page_host + 64 * i) != cp->hash[i]) {
+        if (blk_chunk_hash(page_host + 64 * i) != bc->code_hash[cp - bc->code].hash[i]) {
             bc->stat_vfail++;
-            blk_drop_page(cp);
+            blk_drop_page(bc, cp);
             return;
         }
     }
@@ -410,7 +412,7 @@ static void blk_verify(struct blk_cache *bc, struct blk_code_page *cp, const uin
  * than code decoded from it (a writer on another thread may race the decoding). false:
  * memory changed meanwhile (the page's blocks are dropped).
  */
-static bool blk_seal(struct blk_code_page *cp, const uint8_t *page_host, const struct blk_op *ops,
+static bool blk_seal(struct blk_cache *bc, struct blk_code_page *cp, const uint8_t *page_host, const struct blk_op *ops,
                      uint32_t n, uint64_t mask)
 {
     uint64_t fresh = mask & ~cp->chunks;
@@ -418,14 +420,14 @@ static bool blk_seal(struct blk_code_page *cp, const uint8_t *page_host, const s
     while (fresh) {
         unsigned i = (unsigned)rv_ctz64(fresh);
         fresh &= fresh - 1;
-        cp->hash[i] = blk_chunk_hash(page_host + 64 * i);
+        bc->code_hash[cp - bc->code].hash[i] = blk_chunk_hash(page_host + 64 * i);
     }
     for (uint32_t k = 0; k < n; k++) {
         uint32_t raw = (uint32_t)mem_get(page_host + ops[k].pcoff, 2);
         if (ops[k].in.len == 4)
             raw |= (uint32_t)mem_get(page_host + ops[k].pcoff + 2, 2) << 16;
         if (raw != ops[k].in.raw) {
-            blk_drop_page(cp);
+            blk_drop_page(bc, cp);
             return false;
         }
     }
@@ -494,7 +496,7 @@ static struct blk *blk_build(struct hart *h, struct blk *b, uint64_t pa, const u
         b->gen = bc->arena_gen;
     }
     cp = blk_claim_page(h, pa >> 12);
-    if (n > 0 && !blk_seal(cp, page_host, tmp, n, blk_chunk_mask(start, off - start))) {
+    if (n > 0 && !blk_seal(bc, cp, page_host, tmp, n, blk_chunk_mask(start, off - start))) {
         b->pa = 1; /* raced with a writer: step, decode again next time */
         b->ops = ops;
         return NULL;
@@ -510,19 +512,14 @@ static struct blk *blk_build(struct hart *h, struct blk *b, uint64_t pa, const u
     return b;
 }
 
-/* The block at h->pc, decoded now if need be; NULL when the fetch TLB does not map pc. */
-static struct blk *blk_find(struct hart *h)
+/* The block at va (physical pa, fetch TLB entry e), decoded now if need be. */
+static struct blk *blk_lookup(struct hart *h, const struct tlb_entry *e, uint64_t va,
+                              uint64_t pa)
 {
     struct blk_cache *bc = h->bcache;
-    uint64_t va = h->pc;
-    const struct tlb_entry *e = &h->tlb.e[ACCESS_FETCH][(va >> 12) & (TLB_SIZE - 1)];
-    uint64_t pa;
     struct blk *b;
     struct blk_code_page *cp;
 
-    if (RV_UNLIKELY(e->vpage != ((va >> 12) | h->tlb.ctx[ACCESS_FETCH])))
-        return NULL;
-    pa = (e->ppage << 12) | (va & BLK_PAGE_MASK);
     b = &bc->slot[blk_slot_index(pa)];
     cp = blk_code_entry(bc, pa >> 12);
     if (RV_UNLIKELY(cp->epoch != bc->epoch) && cp->ppage == pa >> 12)
@@ -530,6 +527,45 @@ static struct blk *blk_find(struct hart *h)
     if (RV_LIKELY(b->pa == pa && b->ver == cp->ver && cp->ppage == pa >> 12))
         return b;
     return blk_build(h, b, pa, (const uint8_t *)(uintptr_t)((va & ~BLK_PAGE_MASK) + e->addend));
+}
+
+/*
+ * The block at h->pc; prev (or NULL) is the block that ran just before and ended
+ * normally, whose links are tried first and then updated. NULL when the fetch TLB does
+ * not map pc.
+ */
+static struct blk *blk_find(struct hart *h, struct blk *prev)
+{
+    struct blk_cache *bc = h->bcache;
+    uint64_t va = h->pc;
+    const struct tlb_entry *e = &h->tlb.e[ACCESS_FETCH][(va >> 12) & (TLB_SIZE - 1)];
+    uint64_t pa;
+    struct blk *b;
+    unsigned k;
+
+    if (RV_UNLIKELY(e->vpage != ((va >> 12) | h->tlb.ctx[ACCESS_FETCH])))
+        return NULL;
+    pa = (e->ppage << 12) | (va & BLK_PAGE_MASK);
+    if (!prev)
+        return blk_lookup(h, e, va, pa);
+    if (RV_LIKELY(prev->link_gen == bc->link_gen)) {
+        /* a link is only a hint of the slot: it must still hold pa */
+        if (prev->link[0].pa == pa && RV_LIKELY(prev->link[0].b->pa == pa))
+            return prev->link[0].b;
+        if (prev->link[1].pa == pa && RV_LIKELY(prev->link[1].b->pa == pa))
+            return prev->link[1].b;
+    } else {
+        prev->link[0].pa = prev->link[1].pa = 1;
+        prev->link_gen = bc->link_gen;
+    }
+    /* which link: the fall-through one if pa follows prev's last instruction */
+    k = pa != ((prev->pa & ~BLK_PAGE_MASK) | prev->ops[prev->n].pcoff);
+    b = blk_lookup(h, e, va, pa);
+    if (b && b->n > 0) {
+        prev->link[k].pa = pa;
+        prev->link[k].b = b;
+    }
+    return b;
 }
 
 /* ---- the cache's life ---- */
@@ -546,6 +582,7 @@ int blk_init(struct hart *h)
         free(bc);
         return -1;
     }
+    bc->link_gen = 1; /* the zeroed links are stale */
     for (unsigned i = 0; i < (1u << BLK_SLOT_BITS); i++)
         bc->slot[i].pa = 1; /* never a pc */
     for (unsigned i = 0; i < (1u << BLK_CODE_BITS); i++)
@@ -582,14 +619,17 @@ void blk_flush_all(struct hart *h)
     }
     bc->arena_used = 0;
     bc->arena_gen++;
+    bc->link_gen++;
     bc->stat_flushes++;
     h->blk_stale = true;
 }
 
 void blk_fence(struct hart *h)
 {
-    if (h->bcache)
+    if (h->bcache) {
         h->bcache->epoch++;
+        h->bcache->link_gen++;
+    }
 }
 
 bool blk_is_code_page(const struct hart *h, uint64_t ppage)
@@ -609,7 +649,7 @@ void blk_code_write(struct hart *h, uint64_t pa, unsigned len)
         return;
     if (!(cp->chunks & blk_chunk_mask((unsigned)(pa & BLK_PAGE_MASK), len)))
         return;
-    blk_drop_page(cp);
+    blk_drop_page(bc, cp);
     bc->stat_smc++;
     h->blk_stale = true;
 }
@@ -626,6 +666,8 @@ static void blk_retire(struct hart *h, uint32_t n)
 
 void blk_run(struct hart *h)
 {
+    struct blk *prev = NULL;
+
     while (h->slice_left > 0) {
         struct blk *b;
         uint32_t done;
@@ -633,7 +675,7 @@ void blk_run(struct hart *h)
         if (atomic_load_explicit(&h->irq_check, memory_order_relaxed) ||
             atomic_load_explicit(&h->stop_request, memory_order_relaxed))
             return;
-        b = blk_find(h);
+        b = blk_find(h, prev);
         if (!b || b->n == 0 || b->n > h->slice_left)
             return;
         h->exc_pending = false;
@@ -649,8 +691,10 @@ void blk_run(struct hart *h)
             /* the faulting instruction used a step of the slice, as in hart_run's step */
             h->slice_left -= done + 1;
             hart_take_trap(h, h->exc_cause, h->exc_tval, false);
+            prev = NULL;
         } else {
             h->slice_left -= done;
+            prev = b;
         }
     }
 }

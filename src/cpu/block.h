@@ -27,6 +27,13 @@
  * if any chunk changed). Linux runs fence.i for every new executable user page, so this
  * saves decoding the kernel again each time.
  *
+ * Chaining: a block remembers the slots its successors were found in (fall-through and
+ * jump target). Following a link still translates the next pc with the fetch TLB (one
+ * compare: a TLB flush, satp or privilege change cannot send it elsewhere) and checks the
+ * slot still holds that physical address; every event that could make a cached block
+ * stale (a code page dropped, claimed or left unverified by a fence, a full flush) bumps
+ * link_gen, which drops all links. That skips the slot hash and the code-page check.
+ *
  * Dispatch: computed goto (GCC/Clang) or a portable switch; both are compiled from the
  * same handlers (block_exec.inc) and both are tested (hart.blk_portable selects).
  */
@@ -64,6 +71,12 @@ struct blk_op {
     uint8_t kind;   /* enum blk_kind: which handler runs it */
 };
 
+/* A remembered successor: the slot that held the block at physical address pa. */
+struct blk_link {
+    uint64_t pa;
+    struct blk *b;
+};
+
 struct blk {
     uint64_t pa;         /* physical address of the first instruction */
     uint64_t ver;        /* version of its code page when it was decoded */
@@ -71,6 +84,8 @@ struct blk {
     uint16_t n;          /* 0: the instruction at pa has to be single-stepped */
     uint16_t cap;        /* ops has room for cap + 1 entries (reused by the next block) */
     uint32_t gen;        /* arena generation of ops */
+    uint64_t link_gen;   /* the cache's link_gen when link[] was filled */
+    struct blk_link link[2]; /* successors: [0] falls through, [1] jumps (see blk_run) */
 };
 
 struct blk_code_page {
@@ -78,17 +93,24 @@ struct blk_code_page {
     uint64_t ver;      /* bumped whenever the page's blocks are dropped */
     uint64_t chunks;   /* bit i: bytes [64 i, 64 i + 64) hold decoded instructions */
     uint64_t epoch;    /* the cache's epoch when the chunks last matched memory */
-    uint64_t hash[64]; /* of each chunk in `chunks`, taken before it was decoded */
+};
+
+/* Hashes of each chunk in `chunks` of the code page of the same index, taken before it
+ * was decoded (apart from the entries, which blk_find reads for every block it looks up). */
+struct blk_code_hash {
+    uint64_t hash[64];
 };
 
 struct blk_cache {
     struct blk slot[1u << BLK_SLOT_BITS];
     struct blk_code_page code[1u << BLK_CODE_BITS];
+    struct blk_code_hash code_hash[1u << BLK_CODE_BITS];
     struct blk_op *arena;
     uint32_t arena_cap;  /* entries in arena */
     uint32_t arena_used;
     uint32_t arena_gen;  /* bumped when the arena is emptied */
     uint64_t epoch; /* bumped by fence.i and hart_tlb_flush */
+    uint64_t link_gen; /* bumped whenever a block may have gone stale: drops all links */
     struct blk_op scratch[BLK_MAX_OPS + 1]; /* a block being decoded */
     /* statistics: blocks decoded, full flushes, self-modifying-code drops, code pages
      * checked after a fence and found changed */
