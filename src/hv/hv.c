@@ -327,17 +327,26 @@ int hv_query_hart(struct hv *hv, unsigned idx, unsigned hart, struct hv_hart_sta
     return 0;
 }
 
-int hv_vm_pause(struct hv *hv, unsigned idx, char *err, size_t errlen)
+/* VM idx with hv->lock held, or NULL (unlocked, err set) if there is none or it stopped. */
+static struct hv_vm *lock_live_vm(struct hv *hv, unsigned idx, char *err, size_t errlen)
 {
     struct hv_vm *v = vm_at(hv, idx, err, errlen);
     if (!v)
-        return -1;
+        return NULL;
     pthread_mutex_lock(&hv->lock);
     if (v->stopped) {
         pthread_mutex_unlock(&hv->lock);
         hv_err(err, errlen, "VM '%s' has stopped", vm_name(v->vm));
-        return -1;
+        return NULL;
     }
+    return v;
+}
+
+int hv_vm_pause(struct hv *hv, unsigned idx, char *err, size_t errlen)
+{
+    struct hv_vm *v = lock_live_vm(hv, idx, err, errlen);
+    if (!v)
+        return -1;
     if (v->pause == PAUSE_NONE) {
         v->pause = PAUSE_USER;
         stop_all_harts(v);
@@ -354,15 +363,9 @@ int hv_vm_pause(struct hv *hv, unsigned idx, char *err, size_t errlen)
 
 int hv_vm_resume(struct hv *hv, unsigned idx, char *err, size_t errlen)
 {
-    struct hv_vm *v = vm_at(hv, idx, err, errlen);
+    struct hv_vm *v = lock_live_vm(hv, idx, err, errlen);
     if (!v)
         return -1;
-    pthread_mutex_lock(&hv->lock);
-    if (v->stopped) {
-        pthread_mutex_unlock(&hv->lock);
-        hv_err(err, errlen, "VM '%s' has stopped", vm_name(v->vm));
-        return -1;
-    }
     if (v->pause == PAUSE_QUOTA && v->quota &&
         atomic_load(&v->committed_pages) * 4096 + v->overhead > v->quota) {
         pthread_mutex_unlock(&hv->lock);
@@ -405,15 +408,9 @@ int hv_vm_stop(struct hv *hv, unsigned idx, char *err, size_t errlen)
 
 int hv_vm_reset(struct hv *hv, unsigned idx, char *err, size_t errlen)
 {
-    struct hv_vm *v = vm_at(hv, idx, err, errlen);
+    struct hv_vm *v = lock_live_vm(hv, idx, err, errlen);
     if (!v)
         return -1;
-    pthread_mutex_lock(&hv->lock);
-    if (v->stopped) {
-        pthread_mutex_unlock(&hv->lock);
-        hv_err(err, errlen, "VM '%s' has stopped", vm_name(v->vm));
-        return -1;
-    }
     if (v->vm->cfg.no_reboot) {
         pthread_mutex_unlock(&hv->lock);
         hv_err(err, errlen, "VM '%s' has no-reboot set", vm_name(v->vm));
