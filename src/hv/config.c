@@ -20,336 +20,8 @@
 
 #include "devices/host/netdev.h"
 #include "hv/config.h"
-#include "hv/config_pos.h"
 
-#define CFG_MIN_RAM    (1ull << 20)
-#define CFG_MAX_RAM    (1ull << 40)
-#define CFG_MAX_PATH   4096
-#define CFG_SOCK_PATH  108 /* sizeof(sockaddr_un.sun_path) on Linux */
-#define CFG_SERIAL_MAX 20  /* virtio-blk ID bytes */
-#define CFG_FB_MIN     64
-#define CFG_FB_MAX     8192
-#define CFG_PATH_MSG   96 /* "vms[1].drives[0]" */
-
-struct cfg_ctx {
-    const char *name, *dir;
-    struct cfg_pos_index pos;
-    struct hv_config *out;
-    char *err;
-    size_t errlen;
-    bool failed;
-};
-
-/* ---- positions (config_pos.c) ---- */
-
-static struct cfg_pos pos_value(const struct cfg_ctx *c, const json_t *parent, const char *key)
-{
-    return cfg_pos_value(&c->pos, parent, key);
-}
-
-static struct cfg_pos pos_key(const struct cfg_ctx *c, const json_t *parent, const char *key)
-{
-    return cfg_pos_key(&c->pos, parent, key);
-}
-
-static struct cfg_pos pos_elem(const struct cfg_ctx *c, const json_t *arr, size_t index)
-{
-    return cfg_pos_elem(&c->pos, arr, index);
-}
-
-/* ---- messages ---- */
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int
-cfg_fail(struct cfg_ctx *c, struct cfg_pos p, const char *fmt, ...)
-{
-    va_list ap;
-    if (c->failed)
-        return -1;
-    c->failed = true;
-    int n = snprintf(c->err, c->errlen, "%s:%d:%d: ", c->name, p.line, p.col);
-    if (n >= 0 && (size_t)n < c->errlen) {
-        va_start(ap, fmt);
-        vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
-static const char *json_type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number with a fraction";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    default: return "null";
-    }
-}
-
-/* Edit distance, for "did you mean": small strings only. */
-static unsigned edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    unsigned row[40];
-    if (la >= 40 || lb >= 40)
-        return 99;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (unsigned)j;
-    for (size_t i = 1; i <= la; i++) {
-        unsigned diag = row[0];
-        row[0] = (unsigned)i;
-        for (size_t j = 1; j <= lb; j++) {
-            unsigned up = row[j];
-            unsigned best =
-                diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-/* Every key of obj must be in keys (NULL-terminated); "comment" is always allowed. */
-static int check_keys(struct cfg_ctx *c, const json_t *obj, const char *const *keys,
-                      const char *where)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)obj, key, v)
-    {
-        bool known = !strcmp(key, "comment");
-        const char *best = NULL;
-        unsigned best_d = 3;
-        for (unsigned i = 0; keys[i] && !known; i++) {
-            unsigned d = edit_distance(key, keys[i]);
-            known = !strcmp(key, keys[i]);
-            if (d < best_d && d <= strlen(keys[i]) / 2) {
-                best_d = d;
-                best = keys[i];
-            }
-        }
-        if (known)
-            continue;
-        if (best)
-            return cfg_fail(c, pos_key(c, obj, key),
-                            "%s: unknown key \"%s\" (did you mean \"%s\"?)", where, key, best);
-        return cfg_fail(c, pos_key(c, obj, key), "%s: unknown key \"%s\"", where, key);
-    }
-    return 0;
-}
-
-/* ---- owned strings and paths ---- */
-
-static char *cfg_keep(struct cfg_ctx *c, char *s)
-{
-    struct hv_config *o = c->out;
-    if (!s)
-        return NULL;
-    if (o->nstrings == o->cap_strings) {
-        unsigned n = o->cap_strings ? 2 * o->cap_strings : 32;
-        char **p = realloc(o->strings, n * sizeof(*p));
-        if (!p) {
-            free(s);
-            return NULL;
-        }
-        o->strings = p;
-        o->cap_strings = n;
-    }
-    o->strings[o->nstrings++] = s;
-    return s;
-}
-
-static const char *cfg_strdup(struct cfg_ctx *c, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return cfg_keep(c, d);
-}
-
-/* A path from the file: relative ones are relative to the file's directory. */
-static const char *cfg_path(struct cfg_ctx *c, const char *p)
-{
-    if (p[0] == '/' || !c->dir[0])
-        return cfg_strdup(c, p);
-    size_t a = strlen(c->dir), b = strlen(p);
-    char *d = malloc(a + b + 1);
-    if (d) {
-        memcpy(d, c->dir, a);
-        memcpy(d + a, p, b + 1);
-    }
-    return cfg_keep(c, d);
-}
-
-static int oom(struct cfg_ctx *c)
-{
-    return cfg_fail(c, c->pos.root, "out of memory");
-}
-
-/* ---- typed getters: 1 if present and valid, 0 if absent, -1 on error ---- */
-
-static int get_string(struct cfg_ctx *c, const json_t *obj, const char *key, const char *where,
-                      const char **out)
-{
-    const json_t *v = json_object_get(obj, key);
-    if (!v)
-        return 0;
-    if (!json_is_string(v))
-        return cfg_fail(c, pos_value(c, obj, key), "%s.%s: must be a string, not %s", where, key,
-                        json_type_name(v));
-    if (strlen(json_string_value(v)) != json_string_length(v))
-        return cfg_fail(c, pos_value(c, obj, key), "%s.%s: must not contain a NUL character", where,
-                        key);
-    *out = json_string_value(v);
-    return 1;
-}
-
-/* A non-empty path string, resolved against the file's directory. */
-static int get_path(struct cfg_ctx *c, const json_t *obj, const char *key, const char *where,
-                    const char **out)
-{
-    const char *s;
-    int r = get_string(c, obj, key, where, &s);
-    if (r <= 0)
-        return r;
-    if (!*s || strlen(s) >= CFG_MAX_PATH)
-        return cfg_fail(c, pos_value(c, obj, key), "%s.%s: must be a file name", where, key);
-    if (!(*out = cfg_path(c, s)))
-        return oom(c);
-    return 1;
-}
-
-static int get_bool(struct cfg_ctx *c, const json_t *obj, const char *key, const char *where,
-                    bool *out)
-{
-    const json_t *v = json_object_get(obj, key);
-    if (!v)
-        return 0;
-    if (!json_is_boolean(v))
-        return cfg_fail(c, pos_value(c, obj, key), "%s.%s: must be true or false, not %s", where,
-                        key, json_type_name(v));
-    *out = json_is_true(v);
-    return 1;
-}
-
-static int get_uint(struct cfg_ctx *c, const json_t *obj, const char *key, const char *where,
-                    uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    const json_t *v = json_object_get(obj, key);
-    if (!v)
-        return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) < lo ||
-        (uint64_t)json_integer_value(v) > hi) {
-        if (json_is_integer(v) || json_is_real(v))
-            return cfg_fail(c, pos_value(c, obj, key),
-                            "%s.%s: must be an integer from %llu to %llu", where, key,
-                            (unsigned long long)lo, (unsigned long long)hi);
-        return cfg_fail(c, pos_value(c, obj, key), "%s.%s: must be an integer, not %s", where, key,
-                        json_type_name(v));
-    }
-    *out = (uint64_t)json_integer_value(v);
-    return 1;
-}
-
-int hv_config_parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!s || !(*s >= '0' && *s <= '9'))
-        return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s)
-        return -1;
-    unsigned shift = 0;
-    switch (*end) {
-    case 'k':
-    case 'K':
-        shift = 10;
-        end++;
-        break;
-    case 'm':
-    case 'M':
-        shift = 20;
-        end++;
-        break;
-    case 'g':
-    case 'G':
-        shift = 30;
-        end++;
-        break;
-    case 't':
-    case 'T':
-        shift = 40;
-        end++;
-        break;
-    default: break;
-    }
-    if (shift && *end == 'i' && end[1] == 'B')
-        end += 2;
-    else if (*end == 'B' || (shift && *end == 'b' && !end[1]))
-        end++;
-    if (*end || (shift && (v >> (64 - shift)) != 0))
-        return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
-}
-
-/* A size: an integer (bytes) or a string with an optional K/M/G/T suffix. */
-static int get_size(struct cfg_ctx *c, const json_t *obj, const char *key, const char *where,
-                    uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    const json_t *v = json_object_get(obj, key);
-    uint64_t n;
-    if (!v)
-        return 0;
-    if (json_is_integer(v) && json_integer_value(v) >= 0) {
-        n = (uint64_t)json_integer_value(v);
-    } else if (!json_is_string(v) || hv_config_parse_size(json_string_value(v), &n) < 0) {
-        return cfg_fail(c, pos_value(c, obj, key),
-                        "%s.%s: must be a size: bytes, or a string such as \"64M\" or \"2G\"",
-                        where, key);
-    }
-    if (n < lo || n > hi) {
-        if (lo == 0)
-            return cfg_fail(c, pos_value(c, obj, key), "%s.%s: must be at most %llu MiB", where,
-                            key, (unsigned long long)(hi >> 20));
-        return cfg_fail(c, pos_value(c, obj, key), "%s.%s: must be from %llu MiB to %llu MiB",
-                        where, key, (unsigned long long)(lo >> 20), (unsigned long long)(hi >> 20));
-    }
-    *out = n;
-    return 1;
-}
-
-static int get_object(struct cfg_ctx *c, const json_t *v, struct cfg_pos p, const char *where)
-{
-    if (!json_is_object(v))
-        return cfg_fail(c, p, "%s: must be an object, not %s", where, json_type_name(v));
-    return 0;
-}
-
-/* A message prefix such as "vms[1] (\"a\").drives[0]" (silently cut when too long). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void
-where_fmt(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-}
+#include "hv/config_internal.h"
 
 /* ---- one VM ---- */
 
@@ -377,7 +49,7 @@ static int add_virtio(struct cfg_ctx *c, struct vm_config *vc, const struct vm_v
 static int get_slot(struct cfg_ctx *c, const json_t *obj, const char *where, int *slot)
 {
     uint64_t n;
-    int r = get_uint(c, obj, "slot", where, 0, VM_MAX_VIRTIO - 1, &n);
+    int r = cfg_get_uint(c, obj, "slot", where, 0, VM_MAX_VIRTIO - 1, &n);
     *slot = r > 0 ? (int)n : -1;
     return r < 0 ? -1 : 0;
 }
@@ -387,34 +59,34 @@ static int parse_drive(struct cfg_ctx *c, struct vm_config *vc, const json_t *ar
 {
     char where[CFG_PATH_MSG];
     const json_t *d = json_array_get(arr, i);
-    struct cfg_pos p = pos_elem(c, arr, i);
+    struct cfg_pos p = cfg_at_elem(c, arr, i);
     struct vm_virtio_config v = {.kind = VM_VIRTIO_BLK, .slot = -1};
     const char *cache = NULL;
-    where_fmt(where, sizeof(where), "%s.drives[%zu]", vwhere, i);
+    cfg_where(where, sizeof(where), "%s.drives[%zu]", vwhere, i);
     if (json_is_string(d)) { /* "drives": ["disk.img"] */
         if (!*json_string_value(d))
             return cfg_fail(c, p, "%s: must be a file name", where);
         if (!(v.file = cfg_path(c, json_string_value(d))))
-            return oom(c);
+            return cfg_oom(c);
         return add_virtio(c, vc, &v, p, where);
     }
     if (!json_is_object(d))
         return cfg_fail(c, p, "%s: must be an object ({\"file\": ...}) or a file name, not %s",
-                        where, json_type_name(d));
-    if (check_keys(c, d, drive_keys, where) < 0)
+                        where, cfg_type_name(d));
+    if (cfg_check_keys(c, d, drive_keys, where) < 0)
         return -1;
-    int r = get_path(c, d, "file", where, &v.file);
+    int r = cfg_get_path(c, d, "file", where, &v.file);
     if (r == 0)
         return cfg_fail(c, p, "%s: needs \"file\"", where);
-    if (r < 0 || get_bool(c, d, "readonly", where, &v.readonly) < 0 ||
-        get_string(c, d, "serial", where, &v.serial) < 0 ||
-        get_string(c, d, "cache", where, &cache) < 0 || get_slot(c, d, where, &v.slot) < 0)
+    if (r < 0 || cfg_get_bool(c, d, "readonly", where, &v.readonly) < 0 ||
+        cfg_get_string(c, d, "serial", where, &v.serial) < 0 ||
+        cfg_get_string(c, d, "cache", where, &cache) < 0 || get_slot(c, d, where, &v.slot) < 0)
         return -1;
     if (v.serial && strlen(v.serial) > CFG_SERIAL_MAX)
-        return cfg_fail(c, pos_value(c, d, "serial"), "%s.serial: at most %d characters", where,
+        return cfg_fail(c, cfg_at_value(c, d, "serial"), "%s.serial: at most %d characters", where,
                         CFG_SERIAL_MAX);
     if (v.serial && !(v.serial = cfg_strdup(c, v.serial)))
-        return oom(c);
+        return cfg_oom(c);
     if (!cache || !strcmp(cache, "writeback"))
         v.cache = VM_BLK_CACHE_WRITEBACK;
     else if (!strcmp(cache, "writethrough"))
@@ -422,7 +94,7 @@ static int parse_drive(struct cfg_ctx *c, struct vm_config *vc, const json_t *ar
     else if (!strcmp(cache, "unsafe"))
         v.cache = VM_BLK_CACHE_UNSAFE;
     else
-        return cfg_fail(c, pos_value(c, d, "cache"),
+        return cfg_fail(c, cfg_at_value(c, d, "cache"),
                         "%s.cache: \"%s\" is not one of writeback, writethrough, unsafe", where,
                         cache);
     return add_virtio(c, vc, &v, p, where);
@@ -433,38 +105,38 @@ static int parse_nic(struct cfg_ctx *c, struct vm_config *vc, const json_t *arr,
 {
     char where[CFG_PATH_MSG], msg[256];
     const json_t *n = json_array_get(arr, i);
-    struct cfg_pos p = pos_elem(c, arr, i), np = p;
+    struct cfg_pos p = cfg_at_elem(c, arr, i), np = p;
     struct vm_virtio_config v = {.kind = VM_VIRTIO_NET, .slot = -1};
     struct netdev_config nc;
-    where_fmt(where, sizeof(where), "%s.nics[%zu]", vwhere, i);
+    cfg_where(where, sizeof(where), "%s.nics[%zu]", vwhere, i);
     if (json_is_string(n)) { /* "nics": ["user,hostfwd=tcp::2222-:22"] */
         v.netdev = json_string_value(n);
     } else if (json_is_object(n)) {
-        if (check_keys(c, n, nic_keys, where) < 0)
+        if (cfg_check_keys(c, n, nic_keys, where) < 0)
             return -1;
-        int r = get_string(c, n, "netdev", where, &v.netdev);
+        int r = cfg_get_string(c, n, "netdev", where, &v.netdev);
         if (r == 0)
             return cfg_fail(c, p, "%s: needs \"netdev\" (e.g. \"user\" or \"switch,name=lan0\")",
                             where);
-        if (r < 0 || get_string(c, n, "mac", where, &v.mac) < 0 ||
+        if (r < 0 || cfg_get_string(c, n, "mac", where, &v.mac) < 0 ||
             get_slot(c, n, where, &v.slot) < 0)
             return -1;
-        np = pos_value(c, n, "netdev");
+        np = cfg_at_value(c, n, "netdev");
         uint8_t mac[6];
         if (v.mac && (netdev_parse_mac(v.mac, mac) < 0 || (mac[0] & 1)))
-            return cfg_fail(c, pos_value(c, n, "mac"),
+            return cfg_fail(c, cfg_at_value(c, n, "mac"),
                             "%s.mac: invalid MAC address \"%s\" (e.g. 52:54:00:12:34:56)", where,
                             v.mac);
         if (v.mac && !(v.mac = cfg_strdup(c, v.mac)))
-            return oom(c);
+            return cfg_oom(c);
     } else {
         return cfg_fail(c, p, "%s: must be an object ({\"netdev\": ...}) or a string, not %s",
-                        where, json_type_name(n));
+                        where, cfg_type_name(n));
     }
     if (netdev_parse_option(v.netdev, NETDEV_OPT_NIC, &nc, msg, sizeof(msg)) < 0)
         return cfg_fail(c, np, "%s: %s", where, msg);
     if (!(v.netdev = cfg_strdup(c, v.netdev)))
-        return oom(c);
+        return cfg_oom(c);
     return add_virtio(c, vc, &v, p, where);
 }
 
@@ -477,8 +149,8 @@ static int parse_list(struct cfg_ctx *c, struct vm_config *vc, const json_t *vm,
     if (!a)
         return 0;
     if (!json_is_array(a))
-        return cfg_fail(c, pos_value(c, vm, key), "%s.%s: must be an array, not %s", where, key,
-                        json_type_name(a));
+        return cfg_fail(c, cfg_at_value(c, vm, key), "%s.%s: must be an array, not %s", where, key,
+                        cfg_type_name(a));
     for (size_t i = 0; i < json_array_size(a); i++)
         if (one(c, vc, a, i, where) < 0)
             return -1;
@@ -498,38 +170,38 @@ static int parse_console(struct cfg_ctx *c, const json_t *vm, const char *where,
         else if (!strcmp(json_string_value(v), "none"))
             con->kind = HV_CONSOLE_NONE;
         else
-            return cfg_fail(c, pos_value(c, vm, "console"),
+            return cfg_fail(c, cfg_at_value(c, vm, "console"),
                             "%s.console: \"%s\" is not \"stdio\", \"none\", {\"file\": PATH} or "
                             "{\"socket\": PATH}",
                             where, json_string_value(v));
         return 0;
     }
-    where_fmt(cw, sizeof(cw), "%s.console", where);
+    cfg_where(cw, sizeof(cw), "%s.console", where);
     if (!json_is_object(v))
-        return cfg_fail(c, pos_value(c, vm, "console"),
+        return cfg_fail(c, cfg_at_value(c, vm, "console"),
                         "%s: must be \"stdio\", \"none\", {\"file\": PATH} or {\"socket\": PATH}, "
                         "not %s",
-                        cw, json_type_name(v));
-    if (check_keys(c, v, console_keys, cw) < 0)
+                        cw, cfg_type_name(v));
+    if (cfg_check_keys(c, v, console_keys, cw) < 0)
         return -1;
     bool has_file = json_object_get(v, "file"), has_sock = json_object_get(v, "socket");
     if (has_file == has_sock)
-        return cfg_fail(c, pos_value(c, vm, "console"), "%s: needs one of \"file\" or \"socket\"",
+        return cfg_fail(c, cfg_at_value(c, vm, "console"), "%s: needs one of \"file\" or \"socket\"",
                         cw);
     if (has_file) {
         con->kind = HV_CONSOLE_FILE;
-        if (get_path(c, v, "file", cw, &con->path) < 0 ||
-            get_bool(c, v, "append", cw, &con->append) < 0)
+        if (cfg_get_path(c, v, "file", cw, &con->path) < 0 ||
+            cfg_get_bool(c, v, "append", cw, &con->append) < 0)
             return -1;
         return 0;
     }
     if (json_object_get(v, "append"))
-        return cfg_fail(c, pos_key(c, v, "append"), "%s: \"append\" is for a \"file\" console", cw);
+        return cfg_fail(c, cfg_at_key(c, v, "append"), "%s: \"append\" is for a \"file\" console", cw);
     con->kind = HV_CONSOLE_SOCKET;
-    if (get_path(c, v, "socket", cw, &con->path) < 0)
+    if (cfg_get_path(c, v, "socket", cw, &con->path) < 0)
         return -1;
     if (strlen(con->path) >= CFG_SOCK_PATH)
-        return cfg_fail(c, pos_value(c, v, "socket"),
+        return cfg_fail(c, cfg_at_value(c, v, "socket"),
                         "%s.socket: a Unix socket path must be shorter than %d bytes (this one "
                         "is %zu after adding the config file's directory)",
                         cw, CFG_SOCK_PATH, strlen(con->path));
@@ -539,14 +211,14 @@ static int parse_console(struct cfg_ctx *c, const json_t *vm, const char *where,
 static int parse_fb(struct cfg_ctx *c, const json_t *vm, const char *where, struct vm_config *vc)
 {
     const char *s;
-    int r = get_string(c, vm, "fb", where, &s);
+    int r = cfg_get_string(c, vm, "fb", where, &s);
     if (r <= 0)
         return r;
     unsigned w = 0, h = 0;
     char x = 0, extra = 0;
     if (sscanf(s, "%5u%c%5u%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') ||
         w < CFG_FB_MIN || h < CFG_FB_MIN || w > CFG_FB_MAX || h > CFG_FB_MAX)
-        return cfg_fail(c, pos_value(c, vm, "fb"),
+        return cfg_fail(c, cfg_at_value(c, vm, "fb"),
                         "%s.fb: \"%s\" is not WIDTHxHEIGHT with each side from %d to %d (e.g. "
                         "\"1024x768\")",
                         where, s, CFG_FB_MIN, CFG_FB_MAX);
@@ -571,53 +243,53 @@ static int parse_vm(struct cfg_ctx *c, const json_t *arr, size_t idx, unsigned t
 {
     char where[CFG_PATH_MSG];
     const json_t *vm = json_array_get(arr, idx);
-    struct cfg_pos p = pos_elem(c, arr, idx);
+    struct cfg_pos p = cfg_at_elem(c, arr, idx);
     struct vm_config *vc = &out->cfg;
     uint64_t n;
     const char *s;
-    where_fmt(where, sizeof(where), "vms[%zu]", idx);
-    if (get_object(c, vm, p, where) < 0)
+    cfg_where(where, sizeof(where), "vms[%zu]", idx);
+    if (cfg_get_object(c, vm, p, where) < 0)
         return -1;
 
-    int r = get_string(c, vm, "name", where, &s);
+    int r = cfg_get_string(c, vm, "name", where, &s);
     if (r == 0)
         return cfg_fail(c, p, "%s: needs a \"name\"", where);
     if (r < 0)
         return -1;
     if (!name_ok(s))
-        return cfg_fail(c, pos_value(c, vm, "name"),
+        return cfg_fail(c, cfg_at_value(c, vm, "name"),
                         "%s.name: \"%s\" must be 1 to %d letters, digits, '_', '.' or '-' (not "
                         "starting with '-')",
                         where, s, HV_CONFIG_NAME_MAX);
     if (!(vc->name = cfg_strdup(c, s)))
-        return oom(c);
-    where_fmt(where, sizeof(where), "vms[%zu] (\"%s\")", idx, s);
-    if (check_keys(c, vm, vm_keys, where) < 0)
+        return cfg_oom(c);
+    cfg_where(where, sizeof(where), "vms[%zu] (\"%s\")", idx, s);
+    if (cfg_check_keys(c, vm, vm_keys, where) < 0)
         return -1;
 
     vc->ram_size = VM_DEFAULT_RAM;
-    if (get_size(c, vm, "memory", where, CFG_MIN_RAM, CFG_MAX_RAM, &n) < 0)
+    if (cfg_get_size(c, vm, "memory", where, CFG_MIN_RAM, CFG_MAX_RAM, &n) < 0)
         return -1;
     if (json_object_get(vm, "memory"))
         vc->ram_size = (n + 4095) & ~4095ull;
     vc->nharts = 1;
-    if ((r = get_uint(c, vm, "harts", where, 1, VM_MAX_HARTS, &n)) < 0)
+    if ((r = cfg_get_uint(c, vm, "harts", where, 1, VM_MAX_HARTS, &n)) < 0)
         return -1;
     if (r)
         vc->nharts = (unsigned)n;
 
-    if (get_path(c, vm, "kernel", where, &vc->kernel) < 0 ||
-        get_path(c, vm, "initrd", where, &vc->initrd) < 0 ||
-        get_path(c, vm, "dtb", where, &vc->dtb) < 0 ||
-        get_string(c, vm, "append", where, &vc->append) < 0 ||
-        get_string(c, vm, "bios", where, &s) < 0)
+    if (cfg_get_path(c, vm, "kernel", where, &vc->kernel) < 0 ||
+        cfg_get_path(c, vm, "initrd", where, &vc->initrd) < 0 ||
+        cfg_get_path(c, vm, "dtb", where, &vc->dtb) < 0 ||
+        cfg_get_string(c, vm, "append", where, &vc->append) < 0 ||
+        cfg_get_string(c, vm, "bios", where, &s) < 0)
         return -1;
     if (vc->append && !(vc->append = cfg_strdup(c, vc->append)))
-        return oom(c);
+        return cfg_oom(c);
     vc->bios = NULL;
     if (json_object_get(vm, "bios")) {
         if (!*s)
-            return cfg_fail(c, pos_value(c, vm, "bios"),
+            return cfg_fail(c, cfg_at_value(c, vm, "bios"),
                             "%s.bios: must be \"builtin\", \"none\", \"default\" or a file name",
                             where);
         if (!strcmp(s, "none") || !strcmp(s, "default"))
@@ -625,7 +297,7 @@ static int parse_vm(struct cfg_ctx *c, const json_t *arr, size_t idx, unsigned t
         else if (strcmp(s, "builtin") != 0)
             vc->bios = cfg_path(c, s);
         if (strcmp(s, "builtin") != 0 && !vc->bios)
-            return oom(c);
+            return cfg_oom(c);
     }
     if (!vc->kernel && (!vc->bios || !strcmp(vc->bios, "none")))
         return cfg_fail(c, p, "%s: needs a \"kernel\" (or a firmware in \"bios\")", where);
@@ -634,42 +306,42 @@ static int parse_vm(struct cfg_ctx *c, const json_t *arr, size_t idx, unsigned t
         parse_list(c, vc, vm, "nics", where, parse_nic) < 0)
         return -1;
     bool rng = false;
-    if (get_bool(c, vm, "rng", where, &rng) < 0)
+    if (cfg_get_bool(c, vm, "rng", where, &rng) < 0)
         return -1;
     struct vm_virtio_config rv = {.kind = VM_VIRTIO_RNG, .slot = -1};
-    if (rng && add_virtio(c, vc, &rv, pos_value(c, vm, "rng"), where) < 0)
+    if (rng && add_virtio(c, vc, &rv, cfg_at_value(c, vm, "rng"), where) < 0)
         return -1;
     if (parse_console(c, vm, where, &out->console) < 0 || parse_fb(c, vm, where, vc) < 0)
         return -1;
 
     struct hv_vm_params *hp = &out->params;
     hp->weight = HV_DEFAULT_WEIGHT;
-    if ((r = get_uint(c, vm, "weight", where, 1, HV_MAX_WEIGHT, &n)) < 0)
+    if ((r = cfg_get_uint(c, vm, "weight", where, 1, HV_MAX_WEIGHT, &n)) < 0)
         return -1;
     if (r)
         hp->weight = (unsigned)n;
     unsigned max_cap = 100 * (threads ? threads : HV_MAX_THREADS);
-    if ((r = get_uint(c, vm, "cap", where, 0, max_cap, &n)) < 0)
+    if ((r = cfg_get_uint(c, vm, "cap", where, 0, max_cap, &n)) < 0)
         return -1;
     hp->cap = r ? (unsigned)n : 0;
-    if (get_size(c, vm, "quota", where, 0, CFG_MAX_RAM * 2, &hp->quota) < 0 ||
-        get_size(c, vm, "soft-quota", where, 0, CFG_MAX_RAM * 2, &hp->soft_quota) < 0)
+    if (cfg_get_size(c, vm, "quota", where, 0, CFG_MAX_RAM * 2, &hp->quota) < 0 ||
+        cfg_get_size(c, vm, "soft-quota", where, 0, CFG_MAX_RAM * 2, &hp->soft_quota) < 0)
         return -1;
     if (hp->quota && hp->soft_quota > hp->quota)
-        return cfg_fail(c, pos_value(c, vm, "soft-quota"),
+        return cfg_fail(c, cfg_at_value(c, vm, "soft-quota"),
                         "%s.soft-quota: must not be above \"quota\" (%llu > %llu bytes)", where,
                         (unsigned long long)hp->soft_quota, (unsigned long long)hp->quota);
 
-    if (get_uint(c, vm, "max-insns", where, 1, INT64_MAX, &vc->max_insns) < 0 ||
-        get_bool(c, vm, "no-reboot", where, &vc->no_reboot) < 0)
+    if (cfg_get_uint(c, vm, "max-insns", where, 1, INT64_MAX, &vc->max_insns) < 0 ||
+        cfg_get_bool(c, vm, "no-reboot", where, &vc->no_reboot) < 0)
         return -1;
-    if ((r = get_string(c, vm, "gdb", where, &vc->gdb)) < 0)
+    if ((r = cfg_get_string(c, vm, "gdb", where, &vc->gdb)) < 0)
         return -1;
     if (r && strncmp(vc->gdb, "tcp:", 4) != 0)
-        return cfg_fail(c, pos_value(c, vm, "gdb"),
+        return cfg_fail(c, cfg_at_value(c, vm, "gdb"),
                         "%s.gdb: \"%s\" is not tcp:HOST:PORT or tcp::PORT", where, vc->gdb);
     if (r && !(vc->gdb = cfg_strdup(c, vc->gdb)))
-        return oom(c);
+        return cfg_oom(c);
     return 0;
 }
 
@@ -688,12 +360,12 @@ static int check_vms(struct cfg_ctx *c, const json_t *vms)
         const json_t *vj = json_array_get(vms, i);
         for (unsigned j = 0; j < i; j++)
             if (!strcmp(o->vms[j].cfg.name, v->cfg.name))
-                return cfg_fail(c, pos_value(c, vj, "name"),
+                return cfg_fail(c, cfg_at_value(c, vj, "name"),
                                 "vms[%u].name: \"%s\" is already the name of vms[%u]", i,
                                 v->cfg.name, j);
         if (v->console.kind == HV_CONSOLE_STDIO) {
             if (stdio >= 0)
-                return cfg_fail(c, pos_value(c, vj, "console"),
+                return cfg_fail(c, cfg_at_value(c, vj, "console"),
                                 "vms[%u].console: only one VM can have the terminal (\"stdio\"); "
                                 "vms[%d] has it already: use {\"file\": ...} or {\"socket\": ...}",
                                 i, stdio);
@@ -703,12 +375,12 @@ static int check_vms(struct cfg_ctx *c, const json_t *vms)
             const json_t *cj = json_object_get(vj, "console");
             const char *k = v->console.kind == HV_CONSOLE_FILE ? "file" : "socket";
             if (o->monitor && !strcmp(o->monitor, v->console.path))
-                return cfg_fail(c, pos_value(c, cj, k),
+                return cfg_fail(c, cfg_at_value(c, cj, k),
                                 "vms[%u].console.%s: \"%s\" is also the monitor socket", i, k,
                                 v->console.path);
             for (unsigned j = 0; j < i; j++)
                 if (o->vms[j].console.path && !strcmp(o->vms[j].console.path, v->console.path))
-                    return cfg_fail(c, pos_value(c, cj, k),
+                    return cfg_fail(c, cfg_at_value(c, cj, k),
                                     "vms[%u].console.%s: \"%s\" is also the console of vms[%u]", i,
                                     k, v->console.path, j);
         }
@@ -725,18 +397,18 @@ static int parse_root(struct cfg_ctx *c, const json_t *root)
         return cfg_fail(c, c->pos.root,
                         "the file must hold one JSON object ({\"vms\": [...]}), "
                         "not %s",
-                        json_type_name(root));
-    if (check_keys(c, root, top_keys, "config") < 0)
+                        cfg_type_name(root));
+    if (cfg_check_keys(c, root, top_keys, "config") < 0)
         return -1;
-    if ((r = get_uint(c, root, "threads", "config", 0, HV_MAX_THREADS, &n)) < 0)
+    if ((r = cfg_get_uint(c, root, "threads", "config", 0, HV_MAX_THREADS, &n)) < 0)
         return -1;
     o->threads = r ? (unsigned)n : 0;
-    if (get_bool(c, root, "deterministic", "config", &o->deterministic) < 0 ||
-        get_path(c, root, "monitor", "config", &o->monitor) < 0 ||
-        get_path(c, root, "trace-sched", "config", &o->trace_sched) < 0)
+    if (cfg_get_bool(c, root, "deterministic", "config", &o->deterministic) < 0 ||
+        cfg_get_path(c, root, "monitor", "config", &o->monitor) < 0 ||
+        cfg_get_path(c, root, "trace-sched", "config", &o->trace_sched) < 0)
         return -1;
     if (o->monitor && strlen(o->monitor) >= CFG_SOCK_PATH)
-        return cfg_fail(c, pos_value(c, root, "monitor"),
+        return cfg_fail(c, cfg_at_value(c, root, "monitor"),
                         "config.monitor: a Unix socket path must be shorter than %d bytes (this "
                         "one is %zu after adding the config file's directory)",
                         CFG_SOCK_PATH, strlen(o->monitor));
@@ -745,14 +417,14 @@ static int parse_root(struct cfg_ctx *c, const json_t *root)
         return cfg_fail(c, c->pos.root,
                         "config: needs \"vms\": [{\"name\": ..., \"kernel\": ...}]");
     if (!json_is_array(vms))
-        return cfg_fail(c, pos_value(c, root, "vms"), "config.vms: must be an array, not %s",
-                        json_type_name(vms));
+        return cfg_fail(c, cfg_at_value(c, root, "vms"), "config.vms: must be an array, not %s",
+                        cfg_type_name(vms));
     if (json_array_size(vms) == 0 || json_array_size(vms) > HV_CONFIG_MAX_VMS)
-        return cfg_fail(c, pos_value(c, root, "vms"), "config.vms: must list 1 to %d VMs",
+        return cfg_fail(c, cfg_at_value(c, root, "vms"), "config.vms: must list 1 to %d VMs",
                         HV_CONFIG_MAX_VMS);
     o->vms = calloc(json_array_size(vms), sizeof(*o->vms));
     if (!o->vms)
-        return oom(c);
+        return cfg_oom(c);
     for (size_t i = 0; i < json_array_size(vms); i++) {
         struct hv_config_vm *v = &o->vms[i];
         v->console.kind = json_array_size(vms) == 1 ? HV_CONSOLE_STDIO : HV_CONSOLE_NONE;

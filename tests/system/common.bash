@@ -23,6 +23,11 @@ build() {
         -o "$WORK/$name.elf" "$WORK/$name.S"
 }
 
+# build_guest NAME: tests/system/guests/NAME.S -> $WORK/NAME.elf (a guest shared by tests).
+build_guest() {
+    build "$1" "$(cat "$HERE/guests/$1.S")"
+}
+
 # expect_status WANT DESCRIPTION -- rvisor args...: runs rvisor, checks the exit status.
 # The output goes to $WORK/out and $WORK/err; TIMEOUT (seconds, default 60) bounds the run.
 expect_status() {

@@ -4,59 +4,8 @@
 # given back after a normal exit, C-a x, SIGTERM and SIGHUP.
 source "$(dirname "$0")/common.bash"
 
-# A guest that echoes every byte it receives as [hh] (hex) and powers off on 'q'.
-build echo '.globl _start
-.section .text.init
-_start:
-    li s0, 0x10000000
-    la a0, hello
-    call puts
-loop:
-    lbu t0, 5(s0)
-    andi t0, t0, 1
-    beqz t0, loop
-    lbu s1, 0(s0)
-    li t1, 0x71
-    beq s1, t1, done
-    li a0, 0x5b
-    call putc
-    srli a0, s1, 4
-    call hexd
-    andi a0, s1, 15
-    call hexd
-    li a0, 0x5d
-    call putc
-    j loop
-done:
-    la a0, bye
-    call puts
-    li t0, 0x100000
-    li t1, 0x5555
-    sw t1, 0(t0)
-1:  j 1b
-hexd:
-    li t0, 10
-    blt a0, t0, 1f
-    addi a0, a0, 0x61 - 10 - 0x30
-1:  addi a0, a0, 0x30
-putc:
-    lbu t0, 5(s0)
-    andi t0, t0, 0x20
-    beqz t0, putc
-    sb a0, 0(s0)
-    ret
-puts:
-    mv t3, ra
-    mv t2, a0
-2:  lbu a0, 0(t2)
-    beqz a0, 3f
-    call putc
-    addi t2, t2, 1
-    j 2b
-3:  mv ra, t3
-    ret
-hello: .asciz "echo ready\n"
-bye: .asciz "\nbye\n"'
+# The echo guest: prints [hh] for every byte received, powers off on 'q'.
+build_guest echo
 ECHO_ARGS=(-M virt -bios none -m 16M -nographic -kernel "$WORK/echo.elf")
 
 # feed 'BYTES' WANT DESCRIPTION: printf BYTES | rvisor, check the exit status.

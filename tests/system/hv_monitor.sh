@@ -24,44 +24,7 @@ puts:
     ret'
 
 # a: two harts; hart 0 echoes each byte as [hh] and powers off on q, hart 1 spins.
-build echo ".globl _start
-.section .text.init
-_start:
-    bnez a0, spin
-    li s0, 0x10000000
-    la a0, hello
-    call puts
-loop:
-    lbu t0, 5(s0)
-    andi t0, t0, 1
-    beqz t0, loop
-    lbu s1, 0(s0)
-    li t1, 0x71
-    beq s1, t1, done
-    li a0, 0x5b
-    call putc
-    srli a0, s1, 4
-    call hexd
-    andi a0, s1, 15
-    call hexd
-    li a0, 0x5d
-    call putc
-    j loop
-done:
-    li t0, 0x100000
-    li t1, 0x5555
-    sw t1, 0(t0)
-spin:
-    addi t5, t5, 1
-    j spin
-hexd:
-    li t0, 10
-    blt a0, t0, 1f
-    addi a0, a0, 0x61 - 10 - 0x30
-1:  addi a0, a0, 0x30
-    j putc
-$UART
-hello: .asciz \"echo ready\\n\"" || exit 1
+build_guest echo || exit 1
 
 # b: prints a line and spins (a reset prints it again).
 build spin ".globl _start

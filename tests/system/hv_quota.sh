@@ -6,9 +6,7 @@
 source "$(dirname "$0")/common.bash"
 QMP="$HERE/hv/qmp.py"
 for g in hog work; do
-    "$RISCV_CC" -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static -fno-pic -no-pie \
-        -T "$HERE/../isa/link.ld" -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
-        -o "$WORK/$g.elf" "$HERE/hv/$g.S" || { not_ok "cannot build $g.S"; finish; exit 1; }
+    build "$g" "$(cat "$HERE/hv/$g.S")" || { not_ok "cannot build $g.S"; finish; exit 1; }
 done
 vm() { # NAME ELF [extra JSON members]
     printf '{"name": "%s", "memory": "64M", "bios": "none", "kernel": "%s", "console": "none"%s}' \

@@ -9,12 +9,7 @@
 source "$(dirname "$0")/common.bash"
 QMP="$HERE/hv/qmp.py"
 
-build_file() { # NAME: tests/system/hv/NAME.S -> $WORK/NAME.elf
-    "$RISCV_CC" -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static -fno-pic -no-pie \
-        -T "$HERE/../isa/link.ld" -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
-        -o "$WORK/$1.elf" "$HERE/hv/$1.S"
-}
-for g in spin latency; do build_file $g || { not_ok "cannot build $g.S"; finish; exit 1; }; done
+for g in spin latency; do build "$g" "$(cat "$HERE/hv/$g.S")" || { not_ok "cannot build $g.S"; finish; exit 1; }; done
 
 vm() { # NAME ELF [extra JSON members]
     printf '{"name": "%s", "memory": "16M", "bios": "none", "kernel": "%s", "console": "none"%s}' \
