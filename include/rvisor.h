@@ -16,6 +16,21 @@
  *     rvisor_vm_exit(vm, &ex);            // ex.kind, ex.code, ex.source...
  *     rvisor_vm_destroy(vm);
  *
+ * Several VMs sharing a pool of host threads, with fair shares, caps, memory quotas, an
+ * in-process network switch and a QMP monitor, run on a host (the rvisor program itself
+ * is this API: src/main.c):
+ *
+ *     rvisor_host *host;
+ *     struct rvisor_host_config hc;
+ *     rvisor_host_config_init(&hc);
+ *     hc.threads = 2;
+ *     rvisor_host_create(&hc, &host, err, sizeof(err));
+ *     rvisor_host_add_vm(host, &cfg_a, NULL, err, sizeof(err));   // or rvisor_host_load_json
+ *     rvisor_host_add_vm(host, &cfg_b, NULL, err, sizeof(err));
+ *     rvisor_host_run(host, err, sizeof(err));  // until every VM has ended
+ *     ... rvisor_vm_exit(rvisor_host_vm(host, 0), &ex) ...
+ *     rvisor_host_destroy(host);
+ *
  * Link with -lrvisor (pkg-config rvisor; CMake: find_package(rvisor), target
  * rvisor::rvisor or rvisor::rvisor_static). docs/api.md has the full guide.
  *
@@ -33,6 +48,14 @@
  *   - Callbacks (console_out, console_in) are called on the thread inside rvisor_vm_run
  *     or rvisor_vm_step; they must not call back into the same VM (except
  *     rvisor_vm_pause and rvisor_vm_console_send).
+ *   - A host (rvisor_host) owns the VMs added to it and runs their harts on its worker
+ *     threads, in parallel, inside rvisor_host_run: there, console_out and console_in are
+ *     called from those worker threads (one at a time per VM). rvisor_vm_run and
+ *     rvisor_vm_step refuse a host's VM. While rvisor_host_run runs, other threads may
+ *     call rvisor_host_stop, and on the host's VMs rvisor_vm_pause, rvisor_vm_resume,
+ *     rvisor_vm_stop, rvisor_vm_console_send, rvisor_vm_stats and rvisor_vm_exit; memory
+ *     and register access is refused (-1) until it has returned. Add VMs before running
+ *     the host.
  *   - Nothing a guest or an input file does makes the library exit or abort the process.
  *
  * Errors: functions returning int give 0 on success and -1 on failure; those taking
@@ -76,6 +99,46 @@ typedef size_t (*rvisor_input_fn)(void *opaque, uint8_t *buf, size_t max);
 
 #define RVISOR_CONSOLE_LIMIT_DEFAULT (1u << 20) /* console_limit 0 means this */
 
+/* Where a VM's console (its UART) is connected. */
+enum rvisor_console {
+    RVISOR_CONSOLE_CALLBACKS = 0, /* console_out / console_in (the default) */
+    RVISOR_CONSOLE_STDIO,         /* this process's terminal, raw, with QEMU's Ctrl-A
+                                     commands (C-a x quits); one VM per process */
+    RVISOR_CONSOLE_STDIO_SIGNALS, /* the terminal, every byte to the guest, Ctrl-C signals
+                                     the process (QEMU's -serial stdio) */
+    RVISOR_CONSOLE_FILE,          /* output written to console_path, no input */
+    RVISOR_CONSOLE_SOCKET,        /* a Unix socket at console_path, both ways */
+    RVISOR_CONSOLE_NONE,          /* output dropped, no input */
+};
+
+enum rvisor_device_kind {
+    RVISOR_DEVICE_DISK = 1, /* virtio-blk on a raw image */
+    RVISOR_DEVICE_RNG,      /* virtio-rng */
+    RVISOR_DEVICE_NET,      /* virtio-net */
+    RVISOR_DEVICE_KEYBOARD, /* virtio-input keyboard */
+    RVISOR_DEVICE_TABLET,   /* virtio-input absolute pointer */
+};
+
+enum rvisor_disk_cache {
+    RVISOR_CACHE_WRITEBACK = 0, /* the guest's flush reaches the disk */
+    RVISOR_CACHE_WRITETHROUGH,  /* every write reaches the disk */
+    RVISOR_CACHE_UNSAFE,        /* the guest's flush is ignored */
+};
+
+/* One virtio device (struct rvisor_config.devices). Zero it, then set kind etc. */
+struct rvisor_device {
+    enum rvisor_device_kind kind;
+    unsigned slot;           /* 0: the highest free virtio-mmio slot (as QEMU);
+                                1..8: virtio-mmio-bus.0..7 */
+    const char *file;        /* DISK: the raw image */
+    bool readonly;           /* DISK */
+    enum rvisor_disk_cache cache; /* DISK */
+    const char *serial;      /* DISK: the ID the guest reads; NULL: none */
+    const char *netdev;      /* NET: the back end in -netdev syntax: "user[,hostfwd=...]",
+                                "tap,ifname=NAME", "switch,name=NAME" (in-process) */
+    const char *mac;         /* NET: "52:54:00:12:34:56"; NULL: a distinct default */
+};
+
 /* A VM to create. Call rvisor_config_init first: fields added later default sensibly. */
 struct rvisor_config {
     uint32_t struct_size;  /* set by rvisor_config_init (ABI check) */
@@ -103,6 +166,32 @@ struct rvisor_config {
     uint64_t console_limit; /* at most this many output bytes reach console_out; the
                                rest is counted and dropped (stats.console_dropped);
                                0: RVISOR_CONSOLE_LIMIT_DEFAULT, UINT64_MAX: no limit */
+
+    /* ---- the rest of the board (all optional; the rvisor program's options) ---- */
+    enum rvisor_console console; /* where the UART goes; default: the callbacks above */
+    const char *console_path;    /* FILE, SOCKET: the file or Unix socket */
+    bool console_append;         /* FILE: append instead of truncating */
+    const struct rvisor_device *devices; /* virtio devices, besides disk and rng above */
+    unsigned ndevices;                   /* at most 8 virtio devices in all */
+    bool virtio_legacy;    /* virtio-mmio version 1 (QEMU's force-legacy=true) */
+    const char *dtb;       /* use this device tree file instead of the generated one */
+    bool dtb_only;         /* build the board only to read its device tree (rvisor_vm_dtb):
+                              no kernel needed, the VM cannot run */
+    unsigned fb_width, fb_height; /* a simple-framebuffer (x8r8g8b8); 0: none (1024x768
+                                     when display or screenshot asks for one) */
+    bool display;          /* show the framebuffer in a window (SDL2), with a virtio
+                              keyboard and tablet; the host's run shows it (at most one VM) */
+    const char *screenshot;       /* write the framebuffer to this PNG at the end... */
+    uint64_t screenshot_after_ns; /* ...or after this much guest time */
+    const char *gdb;       /* a GDB stub: "tcp:[HOST]:PORT"; NULL: none */
+    bool gdb_wait;         /* no instruction runs until the debugger continues */
+    const char *log;       /* events to log, as -d: "int,mmu,sbi,unimp,guest_errors" */
+    const char *log_file;  /* where those lines go; NULL: stderr */
+    bool trace;            /* disassemble every executed instruction on stderr (slow) */
+    /* On a host: fair-share weight (1..10000; 0: 256), cap in % of one host thread
+       (0: none), hard and soft memory quotas in bytes (0: none). */
+    unsigned weight, cap;
+    uint64_t quota, soft_quota;
 };
 
 RVISOR_API void rvisor_config_init(struct rvisor_config *cfg);
@@ -142,12 +231,17 @@ enum rvisor_stop {
 RVISOR_API enum rvisor_stop rvisor_vm_run(rvisor_vm *vm, uint64_t max_insns,
                                           uint64_t timeout_ns);
 /* Ask a running rvisor_vm_run to return RVISOR_STOP_PAUSED (any thread; sticky until
- * the next rvisor_vm_run or rvisor_vm_step starts). */
+ * the next rvisor_vm_run or rvisor_vm_step starts). A host's VM is held (its harts stop
+ * soon after) until rvisor_vm_resume. */
 RVISOR_API void rvisor_vm_pause(rvisor_vm *vm);
 /* Execute one instruction (or take one trap) on hart. 0, or -1 (bad hart, VM ended). */
 RVISOR_API int rvisor_vm_step(rvisor_vm *vm, unsigned hart);
 /* End the VM now (RVISOR_EXIT_STOPPED) unless it has already ended. */
 RVISOR_API void rvisor_vm_stop(rvisor_vm *vm);
+
+/* A host's VM paused with rvisor_vm_pause (or at its memory quota) goes on. 0, or -1
+ * with a message (not on a host, not paused). */
+RVISOR_API int rvisor_vm_resume(rvisor_vm *vm, char *err, size_t errlen);
 
 /* Queue bytes for the guest's UART (any thread). 0, or -1 out of memory. */
 RVISOR_API int rvisor_vm_console_send(rvisor_vm *vm, const void *buf, size_t len);
@@ -161,6 +255,9 @@ enum rvisor_exit_kind {
     RVISOR_EXIT_TIMEOUT,    /* config.timeout_ns ran out */
     RVISOR_EXIT_INSN_LIMIT, /* config.max_insns ran out */
     RVISOR_EXIT_STOPPED,    /* rvisor_vm_stop, or a reboot that failed */
+    RVISOR_EXIT_HALTED,     /* on a host: every hart waits for an interrupt nothing can
+                               send (the guest can never run again) */
+    RVISOR_EXIT_QUIT,       /* the user quit (Ctrl-A x on the terminal, the debugger) */
 };
 
 /* Which mechanism ended the run. */
@@ -170,6 +267,8 @@ enum rvisor_exit_source {
     RVISOR_SOURCE_SBI,      /* SBI SRST (reason 0 none, 1 system failure) or legacy */
     RVISOR_SOURCE_HTIF,     /* tohost: 1 pass, (code<<1)|1 fail */
     RVISOR_SOURCE_HOST,     /* the library: limits, fault, rvisor_vm_stop */
+    RVISOR_SOURCE_CONSOLE,  /* the user, on the terminal console (Ctrl-A x) */
+    RVISOR_SOURCE_GDB,      /* the debugger (kill, detach with quit) */
 };
 
 struct rvisor_exit {
@@ -190,9 +289,21 @@ struct rvisor_exit {
 
 /* 0 (ex filled), or -1 for a bad argument. */
 RVISOR_API int rvisor_vm_exit(rvisor_vm *vm, struct rvisor_exit *ex);
-/* "poweroff", "fail", "reset", "fault", "timeout", "insn-limit", "stopped", "none". */
+/* "poweroff", "fail", "reset", "fault", "timeout", "insn-limit", "stopped", "halted",
+ * "quit", "none". */
 RVISOR_API const char *rvisor_exit_kind_name(enum rvisor_exit_kind k);
 RVISOR_API const char *rvisor_exit_source_name(enum rvisor_exit_source s);
+/*
+ * The exit status the rvisor program gives for this end (README, "Exit status"): 0 for
+ * poweroff, a stop or a quit (and a reset under no_reboot), the guest's code for FAIL
+ * (its low 8 bits, 1 if those are 0), RVISOR_STATUS_FAULT, RVISOR_STATUS_INSN_LIMIT,
+ * RVISOR_STATUS_TIMEOUT, RVISOR_STATUS_HALTED.
+ */
+#define RVISOR_STATUS_FAULT      123
+#define RVISOR_STATUS_INSN_LIMIT 124
+#define RVISOR_STATUS_HALTED     125
+#define RVISOR_STATUS_TIMEOUT    126
+RVISOR_API int rvisor_exit_status(const struct rvisor_exit *ex);
 
 struct rvisor_stats {
     uint64_t insns;           /* retired by all harts */
@@ -217,6 +328,12 @@ RVISOR_API int rvisor_vm_write_virt(rvisor_vm *vm, unsigned hart, uint64_t vaddr
 /* The RAM's guest-physical base (0x80000000) and size. */
 RVISOR_API uint64_t rvisor_vm_ram_base(rvisor_vm *vm);
 
+/* The device tree the guest is given (generated, or the config's dtb file); the
+ * pointer is valid as long as the VM. */
+RVISOR_API const void *rvisor_vm_dtb(rvisor_vm *vm, size_t *size);
+/* The VM's name (config name). */
+RVISOR_API const char *rvisor_vm_name(rvisor_vm *vm);
+
 /* Register numbers: x0..x31, f0..f31 (raw bits), pc, privilege (0 U, 1 S, 3 M), CSRs. */
 #define RVISOR_REG_X(n)   (n)
 #define RVISOR_REG_F(n)   (32 + (n))
@@ -225,6 +342,68 @@ RVISOR_API uint64_t rvisor_vm_ram_base(rvisor_vm *vm);
 #define RVISOR_REG_CSR(n) (0x1000 + (n))
 RVISOR_API int rvisor_vm_get_reg(rvisor_vm *vm, unsigned hart, unsigned reg, uint64_t *val);
 RVISOR_API int rvisor_vm_set_reg(rvisor_vm *vm, unsigned hart, unsigned reg, uint64_t val);
+
+/* ---- hosts: several VMs on a pool of worker threads ---- */
+
+typedef struct rvisor_host rvisor_host;
+
+struct rvisor_host_config {
+    uint32_t struct_size;    /* set by rvisor_host_config_init */
+    unsigned threads;        /* worker threads, 1..64; 0: as many as the VMs' harts, at
+                                most the host's CPUs */
+    bool deterministic;      /* one thread; every VM's time follows its instructions, so
+                                runs repeat exactly */
+    const char *monitor;     /* a QMP control socket at this path (docs/monitor.md) */
+    const char *trace_sched; /* write scheduler decisions to this Chrome trace file */
+};
+RVISOR_API void rvisor_host_config_init(struct rvisor_host_config *hc);
+
+RVISOR_API int rvisor_host_create(const struct rvisor_host_config *hc, rvisor_host **out,
+                                  char *err, size_t errlen);
+/*
+ * The host and all the VMs of a --config file (docs/config.md) at path; its consoles,
+ * switches, weights, caps and quotas as the file says. Host settings the file gives are
+ * used unless overrides (NULL: none) sets them (threads nonzero, monitor, trace_sched
+ * non-NULL, deterministic true). Errors start with "PATH:LINE:COL: ".
+ */
+RVISOR_API int rvisor_host_create_file(const char *path,
+                                       const struct rvisor_host_config *overrides,
+                                       rvisor_host **out, char *err, size_t errlen);
+/*
+ * Build a VM on the host (which owns it: do not rvisor_vm_destroy it). The VMs of one
+ * host share its in-process network switches, and network cards without a MAC get
+ * distinct ones. *out (may be NULL) is the VM. 0, or -1 with a message.
+ */
+RVISOR_API int rvisor_host_add_vm(rvisor_host *host, const struct rvisor_config *cfg,
+                                  rvisor_vm **out, char *err, size_t errlen);
+RVISOR_API unsigned rvisor_host_vm_count(rvisor_host *host);
+RVISOR_API rvisor_vm *rvisor_host_vm(rvisor_host *host, unsigned i); /* NULL if none */
+/*
+ * Run every VM until all have ended (or rvisor_host_stop). A VM with display=true shows
+ * its window on the calling thread meanwhile (call from main(): macOS wants that).
+ * A host runs once. 0, or -1 with a message (the monitor socket or window could not be
+ * opened: nothing ran).
+ */
+RVISOR_API int rvisor_host_run(rvisor_host *host, char *err, size_t errlen);
+/* End every VM (RVISOR_EXIT_STOPPED); rvisor_host_run returns soon after. Any thread. */
+RVISOR_API void rvisor_host_stop(rvisor_host *host);
+/* Destroys the host and its VMs. */
+RVISOR_API void rvisor_host_destroy(rvisor_host *host);
+
+/* ---- odds and ends for front ends ---- */
+
+/* Can this build show a window (SDL2)? write PNG screenshots (libpng)? */
+RVISOR_API bool rvisor_have_display(void);
+/* Check a log item list ("int,mmu"): 0, or -1 with a message. */
+RVISOR_API int rvisor_check_log(const char *items, char *err, size_t errlen);
+/* Describe the log items (-d help) on f (a FILE *). */
+RVISOR_API void rvisor_log_help(void *f);
+/* Check a network back end in -netdev (nic=false) or -nic (nic=true) syntax; its id= is
+ * copied to id (idlen bytes; "" when none). 0, or -1 with a message. */
+RVISOR_API int rvisor_check_netdev(const char *spec, bool nic, char *id, size_t idlen,
+                                   char *err, size_t errlen);
+/* Check a MAC address "52:54:00:12:34:56" (unicast). 0, or -1. */
+RVISOR_API int rvisor_check_mac(const char *mac);
 
 #ifdef __cplusplus
 }

@@ -1,26 +1,29 @@
 /*
- * rvisor command line: parses QEMU-style options into a vm_config (or takes a --config
- * file of several VMs), runs them (hv/launch.c) and turns the way they ended into the
- * process exit status. `rvisor ctl ...` is the monitor client (hv/ctl.c), `rvisor grade
- * JOB.json` the autograder (grade/grade.h).
+ * rvisor command line: parses QEMU-style options into a struct rvisor_config (or takes a
+ * --config file of several VMs) and runs them on a librvisor host (include/rvisor.h): this
+ * program is a client of the public API like any other. `rvisor ctl ...` is the monitor
+ * client (hv/ctl.c), `rvisor grade JOB.json` the autograder (grade/grade.h).
  *
- * Exit status: the guest's code (0 on poweroff / test pass), 2 for bad usage or input,
- * 124 when --max-insns ran out, 125 when the guest can never run again (every hart waits
- * for an interrupt no device can send). With --config: the first nonzero status of the
- * VMs in file order.
+ * Exit status: rvisor_exit_status() of the VM's end (0 on poweroff / test pass, the
+ * guest's code on failure, 123 fault, 124 --max-insns ran out, 125 when the guest can
+ * never run again), 2 for bad usage or input. With --config: the first nonzero status of
+ * the VMs in file order.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "devices/host/netdev.h"
+#include "rvisor.h"
+
 #include "grade/grade.h"
-#include "hv/console.h"
-#include "hv/ctl.h"
-#include "hv/launch.h"
-#include "hv/trace.h"
-#include "hv/vm.h"
+#include "ctl/ctl.h"
+
+#define EXIT_USAGE 2
+#define MAX_HARTS 32
+#define MAX_DEVICES 8 /* virtio-mmio slots of the virt board */
+#define MAX_THREADS 64
 #define MAX_RAM (1ull << 40)
 #define MIN_RAM (1ull << 20)
 
@@ -133,37 +136,36 @@ static int parse_u64(const char *s, uint64_t *out)
 
 #define CLI_MAX_DRIVES 16
 #define CLI_MAX_KV 16
+#define CLI_ID_MAX 32
 
 /* One -drive option. */
 struct cli_drive {
     char *id;
-    struct vm_virtio_config vc;
+    struct rvisor_device dev;
     bool used;
 };
 
-/* One -netdev option: checked when parsed, made into a back end by vm_create. */
+/* One -netdev option: checked when parsed, given to the -device that names it. */
 struct cli_netdev {
-    char id[NETDEV_ID_MAX];
+    char id[CLI_ID_MAX];
     const char *arg;
     bool used;
 };
 
 struct cli {
-    struct vm_config cfg;
-    struct cli_netdev netdevs[VM_MAX_VIRTIO];
+    struct rvisor_config cfg;
+    struct rvisor_device devices[MAX_DEVICES]; /* in command-line order */
+    struct cli_netdev netdevs[MAX_DEVICES];
     unsigned nnetdevs;
     struct cli_drive drives[CLI_MAX_DRIVES];
     unsigned ndrives;
-    char *strings[2 * CLI_MAX_DRIVES + VM_MAX_VIRTIO + 8]; /* copies of option values */
+    char *strings[2 * CLI_MAX_DRIVES + MAX_DEVICES + 8]; /* copies of option values */
     unsigned nstrings;
     const char *dump_dtb;
-    bool display_sdl; /* -display sdl */
-    const char *trace_file; /* -D */
-    bool raw_signals; /* -serial stdio: Ctrl-C stops rvisor, no Ctrl-A commands */
-    bool help, version, trace_help;
+    bool help, version, log_help;
     const char *config;    /* --config */
     bool vm_options;       /* an option that describes the one command-line VM */
-    struct launch_opts launch;
+    struct rvisor_host_config host;
 };
 
 /* Returns the option's argument, or NULL (and an error) when it is missing. */
@@ -234,24 +236,24 @@ static int parse_onoff(const char *v, bool *out)
     return -1;
 }
 
-static int cli_add_virtio(struct cli *c, const struct vm_virtio_config *vc)
+static int cli_add_device(struct cli *c, const struct rvisor_device *d)
 {
-    if (c->cfg.nvirtio >= VM_MAX_VIRTIO) {
-        fprintf(stderr, "rvisor: at most %d virtio devices are supported\n", VM_MAX_VIRTIO);
+    if (c->cfg.ndevices >= MAX_DEVICES) {
+        fprintf(stderr, "rvisor: at most %d virtio devices are supported\n", MAX_DEVICES);
         return -1;
     }
-    c->cfg.virtio[c->cfg.nvirtio++] = *vc;
+    c->devices[c->cfg.ndevices++] = *d;
     return 0;
 }
 
-static int parse_cache(const char *v, enum vm_blk_cache *out)
+static int parse_cache(const char *v, enum rvisor_disk_cache *out)
 {
     if (!strcmp(v, "writeback"))
-        *out = VM_BLK_CACHE_WRITEBACK;
+        *out = RVISOR_CACHE_WRITEBACK;
     else if (!strcmp(v, "writethrough"))
-        *out = VM_BLK_CACHE_WRITETHROUGH;
+        *out = RVISOR_CACHE_WRITETHROUGH;
     else if (!strcmp(v, "unsafe"))
-        *out = VM_BLK_CACHE_UNSAFE;
+        *out = RVISOR_CACHE_UNSAFE;
     else
         return bad("unsupported -drive cache='%s' (writeback, writethrough or unsafe)", v);
     return 0;
@@ -260,7 +262,7 @@ static int parse_cache(const char *v, enum vm_blk_cache *out)
 static int parse_drive(struct cli *c, const char *arg)
 {
     struct kv kv[CLI_MAX_KV];
-    struct cli_drive d = {.vc = {.kind = VM_VIRTIO_BLK, .slot = -1}};
+    struct cli_drive d = {.dev = {.kind = RVISOR_DEVICE_DISK}};
     const char *iface = "virtio";
     int n = kv_split(c, arg, kv, "-drive");
     if (n < 0)
@@ -272,7 +274,7 @@ static int parse_drive(struct cli *c, const char *arg)
         if (!v)
             return bad("-drive option '%s' needs a value", k);
         if (!strcmp(k, "file")) {
-            d.vc.file = v;
+            d.dev.file = v;
         } else if (!strcmp(k, "format")) {
             if (strcmp(v, "raw") != 0)
                 return bad("unsupported -drive format '%s' (only raw)", v);
@@ -283,13 +285,13 @@ static int parse_drive(struct cli *c, const char *arg)
         } else if (!strcmp(k, "id")) {
             d.id = kv[i].val;
         } else if (!strcmp(k, "readonly")) {
-            if (parse_onoff(v, &d.vc.readonly) < 0)
+            if (parse_onoff(v, &d.dev.readonly) < 0)
                 return bad("invalid -drive readonly='%s' (on or off)", v);
         } else if (!strcmp(k, "cache")) {
-            if (parse_cache(v, &d.vc.cache) < 0)
+            if (parse_cache(v, &d.dev.cache) < 0)
                 return -1;
         } else if (!strcmp(k, "serial")) {
-            d.vc.serial = v;
+            d.dev.serial = v;
         } else if (!strcmp(k, "media")) {
             if (strcmp(v, "disk") != 0)
                 return bad("unsupported -drive media='%s' (only disk)", v);
@@ -297,10 +299,10 @@ static int parse_drive(struct cli *c, const char *arg)
             return bad("unknown -drive option '%s'", k);
         }
     }
-    if (!d.vc.file || !*d.vc.file)
+    if (!d.dev.file || !*d.dev.file)
         return bad("-drive needs file=FILE (in '%s')", arg);
     if (!strcmp(iface, "virtio"))
-        return cli_add_virtio(c, &d.vc);
+        return cli_add_device(c, &d.dev);
     if (!d.id)
         return bad("-drive if=none needs id=NAME (in '%s')", arg);
     for (unsigned i = 0; i < c->ndrives; i++)
@@ -312,33 +314,33 @@ static int parse_drive(struct cli *c, const char *arg)
     return 0;
 }
 
-static int parse_bus(const char *v, int *slot)
+/* bus=virtio-mmio-bus.N: the device's slot is N + 1 (0 is "any"). */
+static int parse_bus(const char *v, unsigned *slot)
 {
     static const char prefix[] = "virtio-mmio-bus.";
     char *end;
     if (strncmp(v, prefix, sizeof(prefix) - 1) != 0)
         return bad("unknown bus '%s' (virtio-mmio-bus.0 to virtio-mmio-bus.7)", v);
     long n = strtol(v + sizeof(prefix) - 1, &end, 10);
-    if (end == v + sizeof(prefix) - 1 || *end || n < 0 || n >= VM_MAX_VIRTIO)
+    if (end == v + sizeof(prefix) - 1 || *end || n < 0 || n >= MAX_DEVICES)
         return bad("unknown bus '%s' (virtio-mmio-bus.0 to virtio-mmio-bus.7)", v);
-    *slot = (int)n;
+    *slot = (unsigned)n + 1;
     return 0;
 }
 
 /* -netdev ARG: check it now (one clear error line), keep it for its -device. */
 static int parse_netdev(struct cli *c, const char *arg)
 {
-    struct netdev_config nc;
-    char err[256];
-    if (netdev_parse_option(arg, NETDEV_OPT_NETDEV, &nc, err, sizeof(err)) < 0)
+    char id[CLI_ID_MAX], err[256];
+    if (rvisor_check_netdev(arg, false, id, sizeof(id), err, sizeof(err)) < 0)
         return bad("%s", err);
     for (unsigned i = 0; i < c->nnetdevs; i++)
-        if (!strcmp(c->netdevs[i].id, nc.id))
-            return bad("-netdev id '%s' is defined twice", nc.id);
-    if (c->nnetdevs >= VM_MAX_VIRTIO)
-        return bad("too many -netdev options (%s)", nc.id);
+        if (!strcmp(c->netdevs[i].id, id))
+            return bad("-netdev id '%s' is defined twice", id);
+    if (c->nnetdevs >= MAX_DEVICES)
+        return bad("too many -netdev options (%s)", id);
     struct cli_netdev *n = &c->netdevs[c->nnetdevs++];
-    memcpy(n->id, nc.id, sizeof(n->id));
+    memcpy(n->id, id, sizeof(n->id));
     n->arg = arg;
     n->used = false;
     return 0;
@@ -347,14 +349,13 @@ static int parse_netdev(struct cli *c, const char *arg)
 /* -nic ARG: a back end and its virtio-net NIC in one (-nic none: no NIC). */
 static int parse_nic(struct cli *c, const char *arg)
 {
-    struct netdev_config nc;
     char err[256];
     if (!strcmp(arg, "none"))
         return 0;
-    if (netdev_parse_option(arg, NETDEV_OPT_NIC, &nc, err, sizeof(err)) < 0)
+    if (rvisor_check_netdev(arg, true, NULL, 0, err, sizeof(err)) < 0)
         return bad("%s", err);
-    struct vm_virtio_config vc = {.kind = VM_VIRTIO_NET, .slot = -1, .netdev = arg};
-    return cli_add_virtio(c, &vc);
+    struct rvisor_device d = {.kind = RVISOR_DEVICE_NET, .netdev = arg};
+    return cli_add_device(c, &d);
 }
 
 /* The -netdev a virtio-net-device names (netdev=ID); NULL after an error. */
@@ -382,7 +383,7 @@ static int parse_device(struct cli *c, const char *arg)
 {
     const char *netdev = NULL;
     struct kv kv[CLI_MAX_KV];
-    struct vm_virtio_config vc = {.slot = -1};
+    struct rvisor_device vc = {0};
     const char *drive = NULL, *serial = NULL;
     int n = kv_split(c, arg, kv, "-device");
     if (n < 0)
@@ -390,15 +391,15 @@ static int parse_device(struct cli *c, const char *arg)
     if (kv[0].val)
         return bad("-device needs a driver name first (in '%s')", arg);
     if (!strcmp(kv[0].key, "virtio-blk-device"))
-        vc.kind = VM_VIRTIO_BLK;
+        vc.kind = RVISOR_DEVICE_DISK;
     else if (!strcmp(kv[0].key, "virtio-rng-device"))
-        vc.kind = VM_VIRTIO_RNG;
+        vc.kind = RVISOR_DEVICE_RNG;
     else if (!strcmp(kv[0].key, "virtio-net-device"))
-        vc.kind = VM_VIRTIO_NET;
+        vc.kind = RVISOR_DEVICE_NET;
     else if (!strcmp(kv[0].key, "virtio-keyboard-device"))
-        vc.kind = VM_VIRTIO_KEYBOARD;
+        vc.kind = RVISOR_DEVICE_KEYBOARD;
     else if (!strcmp(kv[0].key, "virtio-tablet-device"))
-        vc.kind = VM_VIRTIO_TABLET;
+        vc.kind = RVISOR_DEVICE_TABLET;
     else
         return bad("unknown -device driver '%s' (virtio-blk-device, virtio-rng-device, "
                    "virtio-keyboard-device, virtio-tablet-device)",
@@ -410,22 +411,21 @@ static int parse_device(struct cli *c, const char *arg)
         if (!strcmp(k, "bus")) {
             if (parse_bus(v, &vc.slot) < 0)
                 return -1;
-        } else if (vc.kind == VM_VIRTIO_BLK && !strcmp(k, "drive")) {
+        } else if (vc.kind == RVISOR_DEVICE_DISK && !strcmp(k, "drive")) {
             drive = v;
-        } else if (vc.kind == VM_VIRTIO_BLK && !strcmp(k, "serial")) {
+        } else if (vc.kind == RVISOR_DEVICE_DISK && !strcmp(k, "serial")) {
             serial = v;
-        } else if (vc.kind == VM_VIRTIO_NET && !strcmp(k, "netdev")) {
+        } else if (vc.kind == RVISOR_DEVICE_NET && !strcmp(k, "netdev")) {
             netdev = v;
-        } else if (vc.kind == VM_VIRTIO_NET && !strcmp(k, "mac")) {
-            uint8_t mac[6];
-            if (netdev_parse_mac(v, mac) < 0 || (mac[0] & 1))
+        } else if (vc.kind == RVISOR_DEVICE_NET && !strcmp(k, "mac")) {
+            if (rvisor_check_mac(v) < 0)
                 return bad("invalid MAC address '%s' (e.g. 52:54:00:12:34:56)", v);
             vc.mac = v;
         } else {
             return bad("unknown -device option '%s'", k);
         }
     }
-    if (vc.kind == VM_VIRTIO_BLK) {
+    if (vc.kind == RVISOR_DEVICE_DISK) {
         struct cli_drive *d = NULL;
         if (!drive)
             return bad("virtio-blk-device needs drive=ID (in '%s')", arg);
@@ -437,15 +437,15 @@ static int parse_device(struct cli *c, const char *arg)
         if (d->used)
             return bad("-drive '%s' is used by two devices", drive);
         d->used = true;
-        int slot = vc.slot;
-        vc = d->vc;
+        unsigned slot = vc.slot;
+        vc = d->dev;
         vc.slot = slot;
         if (serial)
             vc.serial = serial;
     }
-    if (vc.kind == VM_VIRTIO_NET && !(vc.netdev = cli_take_netdev(c, netdev, arg)))
+    if (vc.kind == RVISOR_DEVICE_NET && !(vc.netdev = cli_take_netdev(c, netdev, arg)))
         return -1;
-    return cli_add_virtio(c, &vc);
+    return cli_add_device(c, &vc);
 }
 
 static int parse_global(struct cli *c, const char *arg)
@@ -477,7 +477,7 @@ static int parse_graphics(struct cli *c, const char *o, const char *a)
     if (!strcmp(o, "-display")) {
         if (strcmp(a, "sdl") != 0 && strcmp(a, "none") != 0)
             return bad("unsupported -display '%s' (sdl or none)", a);
-        c->display_sdl = strcmp(a, "sdl") == 0;
+        c->cfg.display = strcmp(a, "sdl") == 0;
     } else if (!strcmp(o, "-fb")) {
         unsigned long w, h;
         errno = 0;
@@ -502,34 +502,14 @@ static int parse_graphics(struct cli *c, const char *o, const char *a)
     return 0;
 }
 
-static bool has_virtio(const struct cli *c, enum vm_virtio_kind kind)
-{
-    for (unsigned i = 0; i < c->cfg.nvirtio; i++)
-        if (c->cfg.virtio[i].kind == kind)
-            return true;
-    return false;
-}
-
-/* After all options: a window or a screenshot needs a framebuffer, a window its input. */
+/* After all options: a window or a screenshot needs a framebuffer (librvisor adds it). */
 static int finish_graphics(struct cli *c)
 {
-    static const enum vm_virtio_kind inputs[] = {VM_VIRTIO_KEYBOARD, VM_VIRTIO_TABLET};
     if (c->cfg.screenshot_after_ns && !c->cfg.screenshot)
         return bad("--screenshot-after needs --screenshot FILE.png%s", "");
-    if ((c->display_sdl || c->cfg.screenshot) && !c->cfg.fb_width) {
-        c->cfg.fb_width = 1024;
-        c->cfg.fb_height = 768;
-    }
-    if (!c->display_sdl)
-        return 0;
-    if (!vm_display_available())
+    if (c->cfg.display && !rvisor_have_display())
         return bad("-display sdl: this rvisor was built without SDL2 (install libsdl2-dev "
                    "and rebuild)%s", "");
-    for (unsigned i = 0; i < 2; i++) {
-        struct vm_virtio_config vc = {.kind = inputs[i], .slot = -1};
-        if (!has_virtio(c, inputs[i]) && cli_add_virtio(c, &vc) < 0)
-            return -1;
-    }
     return 0;
 }
 
@@ -537,8 +517,6 @@ static void cli_free(struct cli *c)
 {
     for (unsigned i = 0; i < c->nstrings; i++)
         free(c->strings[i]);
-    if (c->cfg.trace_log)
-        fclose(c->cfg.trace_log);
 }
 
 static int parse_args(int argc, char **argv, struct cli *c)
@@ -594,21 +572,22 @@ static int parse_args(int argc, char **argv, struct cli *c)
         } else if (!strcmp(o, "-smp")) {
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
-            if (parse_u64(a, &n) < 0 || n < 1 || n > VM_MAX_HARTS)
+            if (parse_u64(a, &n) < 0 || n < 1 || n > MAX_HARTS)
                 return bad("invalid -smp '%s' (1 to 32)", a);
-            c->cfg.nharts = (unsigned)n;
+            c->cfg.harts = (unsigned)n;
         } else if (!strcmp(o, "-display") || !strcmp(o, "-fb") || !strcmp(o, "--screenshot") ||
                    !strcmp(o, "--screenshot-after")) {
             if (!(a = opt_arg(argc, argv, &i)) || parse_graphics(c, o, a) < 0)
                 return -1;
         } else if (!strcmp(o, "-nographic") || !strcmp(o, "--nographic")) {
-            c->display_sdl = false; /* the console already is the terminal */
+            c->cfg.display = false; /* the console already is the terminal */
         } else if (!strcmp(o, "-serial")) {
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
             if (strcmp(a, "mon:stdio") != 0 && strcmp(a, "stdio") != 0)
                 return bad("unsupported -serial '%s' (mon:stdio or stdio)", a);
-            c->raw_signals = strcmp(a, "stdio") == 0;
+            c->cfg.console = strcmp(a, "stdio") == 0 ? RVISOR_CONSOLE_STDIO_SIGNALS
+                                                       : RVISOR_CONSOLE_STDIO;
         } else if (!strcmp(o, "--max-insns")) {
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
@@ -619,34 +598,36 @@ static int parse_args(int argc, char **argv, struct cli *c)
             c->cfg.no_reboot = true;
         } else if (!strcmp(o, "--deterministic")) {
             c->cfg.deterministic = true;
-            c->launch.deterministic = true;
+            c->host.deterministic = true;
         } else if (!strcmp(o, "--config")) {
             if (!(c->config = opt_arg(argc, argv, &i)))
                 return -1;
         } else if (!strcmp(o, "--threads")) {
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
-            if (parse_u64(a, &n) < 0 || n == 0 || n > HV_MAX_THREADS)
+            if (parse_u64(a, &n) < 0 || n == 0 || n > MAX_THREADS)
                 return bad("invalid --threads '%s' (1 to 64)", a);
-            c->launch.threads = (unsigned)n;
+            c->host.threads = (unsigned)n;
         } else if (!strcmp(o, "--monitor")) {
-            if (!(c->launch.monitor = opt_arg(argc, argv, &i)))
+            if (!(c->host.monitor = opt_arg(argc, argv, &i)))
                 return -1;
         } else if (!strcmp(o, "--trace-sched")) {
-            if (!(c->launch.trace_sched = opt_arg(argc, argv, &i)))
+            if (!(c->host.trace_sched = opt_arg(argc, argv, &i)))
                 return -1;
         } else if (!strcmp(o, "--trace")) {
-            c->cfg.trace = stderr;
+            c->cfg.trace = true;
         } else if (!strcmp(o, "-d")) {
             char msg[128];
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
             if (!strcmp(a, "help") || !strcmp(a, "?"))
-                c->trace_help = true;
-            else if (trace_parse(a, &c->cfg.trace_events, msg, sizeof(msg)) < 0)
+                c->log_help = true;
+            else if (rvisor_check_log(a, msg, sizeof(msg)) < 0)
                 return bad("%s", msg);
+            else
+                c->cfg.log = a;
         } else if (!strcmp(o, "-D")) {
-            if (!(c->trace_file = opt_arg(argc, argv, &i)))
+            if (!(c->cfg.log_file = opt_arg(argc, argv, &i)))
                 return -1;
         } else if (!strcmp(o, "-gdb")) {
             if (!(c->cfg.gdb = opt_arg(argc, argv, &i)))
@@ -679,10 +660,10 @@ static int parse_args(int argc, char **argv, struct cli *c)
     return finish_graphics(c);
 }
 
-static int dump_dtb(struct vm *vm, const char *path)
+static int dump_dtb(rvisor_vm *vm, const char *path)
 {
     size_t size;
-    const void *dtb = vm_dtb(vm, &size);
+    const void *dtb = rvisor_vm_dtb(vm, &size);
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(dtb, 1, size, f) != size) {
         fprintf(stderr, "rvisor: cannot write the device tree to '%s': %s\n", path,
@@ -699,19 +680,55 @@ static int dump_dtb(struct vm *vm, const char *path)
     return 0;
 }
 
-static int exit_status(const struct vm_exit *ex)
+/* How a VM ended, for the summary of a --config run. */
+static const char *exit_text(const struct rvisor_exit *ex, char *buf, size_t len)
 {
-    if (ex->kind == VM_EXIT_MAX_INSNS)
-        fprintf(stderr, "rvisor: instruction limit reached after %llu instructions\n",
-                (unsigned long long)ex->insns);
-    return launch_exit_status(ex);
+    switch (ex->kind) {
+    case RVISOR_EXIT_POWEROFF: return "powered off";
+    case RVISOR_EXIT_QUIT: return "quit from the console";
+    case RVISOR_EXIT_FAIL: snprintf(buf, len, "failed with code %u", ex->code); return buf;
+    case RVISOR_EXIT_INSN_LIMIT: return "instruction limit reached";
+    case RVISOR_EXIT_RESET: return "rebooted (no-reboot)";
+    case RVISOR_EXIT_HALTED: return "halted (nothing can wake it)";
+    case RVISOR_EXIT_STOPPED: return "stopped";
+    case RVISOR_EXIT_FAULT: snprintf(buf, len, "%s", ex->message); return buf;
+    default: return "?";
+    }
+}
+
+/* Run the host's VMs; the exit status (the first nonzero one in order). */
+static int run_host(rvisor_host *host, bool summary)
+{
+    char err[512], buf[256];
+    int status = 0;
+    if (rvisor_host_run(host, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rvisor: %s\n", err);
+        rvisor_host_destroy(host);
+        return EXIT_USAGE;
+    }
+    for (unsigned i = 0; i < rvisor_host_vm_count(host); i++) {
+        rvisor_vm *vm = rvisor_host_vm(host, i);
+        struct rvisor_exit ex;
+        rvisor_vm_exit(vm, &ex);
+        if (summary)
+            fprintf(stderr, "rvisor: vm %s: %s after %" PRIu64 " instructions\n",
+                    rvisor_vm_name(vm), exit_text(&ex, buf, sizeof(buf)), ex.insns);
+        else if (ex.kind == RVISOR_EXIT_INSN_LIMIT)
+            fprintf(stderr, "rvisor: instruction limit reached after %" PRIu64
+                            " instructions\n", ex.insns);
+        else if (ex.kind == RVISOR_EXIT_FAULT)
+            fprintf(stderr, "rvisor: %s\n", ex.message);
+        if (!status)
+            status = rvisor_exit_status(&ex);
+    }
+    rvisor_host_destroy(host);
+    return status;
 }
 
 /* Everything after option parsing; the exit status. */
 static int cli_run(struct cli *c)
 {
-    struct vm *vm;
-    struct vm_exit ex;
+    rvisor_host *host;
     char err[512];
 
     if (c->help) {
@@ -719,11 +736,11 @@ static int cli_run(struct cli *c)
         return 0;
     }
     if (c->version) {
-        printf("rvisor 0.1.0\n");
+        printf("rvisor %s\n", rvisor_version());
         return 0;
     }
-    if (c->trace_help) {
-        trace_help(stdout);
+    if (c->log_help) {
+        rvisor_log_help(stdout);
         return 0;
     }
     if (c->config) {
@@ -732,57 +749,49 @@ static int cli_run(struct cli *c)
                             "VM options in the file, not on the command line\n");
             return EXIT_USAGE;
         }
-        return launch_config(c->config, &c->launch);
-    }
-    if (c->trace_file && !c->dump_dtb && !(c->cfg.trace_log = fopen(c->trace_file, "w"))) {
-        fprintf(stderr, "rvisor: cannot open the -D log '%s': %s\n", c->trace_file,
-                strerror(errno));
-        return EXIT_USAGE;
+        if (rvisor_host_create_file(c->config, &c->host, &host, err, sizeof(err)) < 0) {
+            fprintf(stderr, "rvisor: %s\n", err);
+            return EXIT_USAGE;
+        }
+        return run_host(host, true);
     }
     if (!c->cfg.kernel && !c->dump_dtb && (!c->cfg.bios || !strcmp(c->cfg.bios, "none"))) {
         fprintf(stderr, "rvisor: no kernel given: use -kernel FILE (try --help)\n");
         return EXIT_USAGE;
     }
-    c->cfg.dtb_only = c->dump_dtb != NULL;
-    if (!c->dump_dtb) {
-        int flags = c->raw_signals ? CONSOLE_SIGNALS | CONSOLE_NO_ESCAPE : 0;
-        c->cfg.input = console_open(flags, err, sizeof(err));
-        if (!c->cfg.input) {
-            fprintf(stderr, "rvisor: console: %s\n", err);
+    c->cfg.devices = c->devices;
+    if (c->dump_dtb) {
+        rvisor_vm *vm;
+        c->cfg.dtb_only = true;
+        c->cfg.log_file = NULL;
+        if (rvisor_vm_create(&c->cfg, &vm, err, sizeof(err)) < 0) {
+            fprintf(stderr, "rvisor: %s\n", err);
             return EXIT_USAGE;
         }
-        c->cfg.console = console_chardev(c->cfg.input);
-    }
-    if (vm_create(&c->cfg, &vm, err, sizeof(err)) < 0) {
-        console_close(c->cfg.input);
-        fprintf(stderr, "rvisor: %s\n", err);
-        return EXIT_USAGE;
-    }
-    if (c->dump_dtb) {
         int rc = dump_dtb(vm, c->dump_dtb);
-        vm_destroy(vm);
+        rvisor_vm_destroy(vm);
         return rc;
     }
-    if (!c->display_sdl) {
-        if (launch_one(vm, &c->launch, &ex) < 0) {
-            vm_destroy(vm);
-            console_close(c->cfg.input);
-            return EXIT_USAGE;
-        }
-    } else if (vm_run_display(vm, c->cfg.name, &ex, err, sizeof(err)) < 0) {
-        vm_destroy(vm);
-        console_close(c->cfg.input);
+    if (rvisor_host_create(&c->host, &host, err, sizeof(err)) < 0) {
         fprintf(stderr, "rvisor: %s\n", err);
         return EXIT_USAGE;
     }
-    vm_destroy(vm);
-    console_close(c->cfg.input);
-    return exit_status(&ex);
+    if (rvisor_host_add_vm(host, &c->cfg, NULL, err, sizeof(err)) < 0) {
+        fprintf(stderr, "rvisor: %s\n", err);
+        rvisor_host_destroy(host);
+        return EXIT_USAGE;
+    }
+    return run_host(host, false);
 }
 
 int main(int argc, char **argv)
 {
-    struct cli c = {.cfg = {.name = "vm0", .nharts = 1}};
+    struct cli c;
+    memset(&c, 0, sizeof(c));
+    rvisor_config_init(&c.cfg);
+    c.cfg.console = RVISOR_CONSOLE_STDIO; /* -nographic: the console is this terminal */
+    c.cfg.console_limit = UINT64_MAX;
+    rvisor_host_config_init(&c.host);
     if (argc >= 2 && !strcmp(argv[1], "ctl"))
         return rvisor_ctl_main(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "grade"))

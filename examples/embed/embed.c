@@ -2,7 +2,9 @@
  * Embedding librvisor: run many short bare-metal guests in one process, on several
  * threads, through the public API only (include/rvisor.h).
  *
- *   embed [GUESTS] [THREADS]      (default 100 guests on 2 threads)
+ *   embed [GUESTS] [THREADS]         (default 100 guests on 2 threads)
+ *   embed --host [GUESTS] [THREADS]  the same guests, all at once on one rvisor_host
+ *                                    whose THREADS worker threads share their harts
  *
  * The guest is 16 instructions assembled here (no cross compiler needed) into a raw
  * binary loaded at 0x80000000 in M-mode (bios "none"): it reads the 64-bit number the
@@ -14,6 +16,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 #include <inttypes.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +83,76 @@ struct worker {
     unsigned failed;
 };
 
-/* One guest: 0 when it behaved. */
+static void guest_config(struct rvisor_config *cfg, const char *image, struct out *out)
+{
+    rvisor_config_init(cfg);
+    cfg->bios = "none";
+    cfg->kernel = image;
+    cfg->ram_size = 16u << 20;
+    cfg->deterministic = true;
+    cfg->console_out = on_output;
+    cfg->console_opaque = out;
+    cfg->max_insns = 100000;
+}
+
+/* Did the guest that was given value behave? 0 if so. */
+static int check_guest(rvisor_vm *vm, uint64_t value, const struct out *out)
+{
+    uint64_t result = 0;
+    struct rvisor_exit ex;
+    rvisor_vm_exit(vm, &ex);
+    if (rvisor_vm_read_mem(vm, rvisor_vm_ram_base(vm) + 0x1008, &result, sizeof(result)) < 0 ||
+        ex.kind != RVISOR_EXIT_POWEROFF || result != value + 1 || strcmp(out->text, "ok\n")) {
+        fprintf(stderr, "embed: guest %" PRIu64 ": %s, result %" PRIu64 ", output '%s'\n",
+                value, rvisor_exit_kind_name(ex.kind), result, out->text);
+        return -1;
+    }
+    return 0;
+}
+
+/* --host: every guest on one host; the number that failed, or -1. */
+static int run_host(const char *image, unsigned guests, unsigned threads)
+{
+    struct rvisor_host_config hc;
+    rvisor_host *host;
+    char err[256];
+    struct out *outs = calloc(guests, sizeof(*outs));
+    int failed = 0;
+    rvisor_host_config_init(&hc);
+    hc.threads = threads;
+    if (!outs || rvisor_host_create(&hc, &host, err, sizeof(err)) < 0) {
+        fprintf(stderr, "embed: %s\n", outs ? err : "out of memory");
+        free(outs);
+        return -1;
+    }
+    for (unsigned i = 0; i < guests; i++) {
+        struct rvisor_config cfg;
+        char name[32];
+        rvisor_vm *vm;
+        uint64_t value = i;
+        guest_config(&cfg, image, &outs[i]);
+        snprintf(name, sizeof(name), "guest%u", i);
+        cfg.name = name;
+        if (rvisor_host_add_vm(host, &cfg, &vm, err, sizeof(err)) < 0 ||
+            rvisor_vm_write_mem(vm, rvisor_vm_ram_base(vm) + 0x1000, &value, 8) < 0) {
+            fprintf(stderr, "embed: %s\n", err);
+            rvisor_host_destroy(host);
+            free(outs);
+            return -1;
+        }
+    }
+    if (rvisor_host_run(host, err, sizeof(err)) < 0) {
+        fprintf(stderr, "embed: %s\n", err);
+        failed = -1;
+    }
+    for (unsigned i = 0; i < guests && failed >= 0; i++)
+        failed += check_guest(rvisor_host_vm(host, i), i, &outs[i]) < 0;
+    rvisor_host_destroy(host);
+    free(outs);
+    return failed;
+}
+
+/* One guest on this thread: 0 when it behaved. */
 static int run_guest(const char *image, uint64_t value)
 {
     struct rvisor_config cfg;
@@ -88,32 +160,16 @@ static int run_guest(const char *image, uint64_t value)
     char err[256];
     rvisor_vm *vm;
 
-    rvisor_config_init(&cfg);
-    cfg.bios = "none";
-    cfg.kernel = image;
-    cfg.ram_size = 16u << 20;
-    cfg.deterministic = true;
-    cfg.console_out = on_output;
-    cfg.console_opaque = &out;
-    cfg.max_insns = 100000;
+    guest_config(&cfg, image, &out);
     if (rvisor_vm_create(&cfg, &vm, err, sizeof(err)) < 0) {
         fprintf(stderr, "embed: %s\n", err);
         return -1;
     }
-    uint64_t base = rvisor_vm_ram_base(vm), result = 0;
-    struct rvisor_exit ex;
-    int rc = rvisor_vm_write_mem(vm, base + 0x1000, &value, sizeof(value));
+    int rc = rvisor_vm_write_mem(vm, rvisor_vm_ram_base(vm) + 0x1000, &value, sizeof(value));
     if (rc == 0 && rvisor_vm_run(vm, 0, 5000000000ull) != RVISOR_STOP_EXIT)
         rc = -1;
-    rvisor_vm_exit(vm, &ex);
     if (rc == 0)
-        rc = rvisor_vm_read_mem(vm, base + 0x1008, &result, sizeof(result));
-    if (rc == 0 && (ex.kind != RVISOR_EXIT_POWEROFF || result != value + 1 ||
-                    strcmp(out.text, "ok\n") != 0)) {
-        fprintf(stderr, "embed: guest %" PRIu64 ": %s, result %" PRIu64 ", output '%s'\n",
-                value, rvisor_exit_kind_name(ex.kind), result, out.text);
-        rc = -1;
-    }
+        rc = check_guest(vm, value, &out);
     rvisor_vm_destroy(vm);
     return rc;
 }
@@ -129,12 +185,17 @@ static void *worker_main(void *arg)
 
 int main(int argc, char **argv)
 {
+    bool host = argc > 1 && !strcmp(argv[1], "--host");
+    if (host) {
+        argc--;
+        argv++;
+    }
     unsigned guests = argc > 1 ? (unsigned)atoi(argv[1]) : 100;
     unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
     char image[256];
     uint32_t code[32];
-    if (guests < 1 || threads < 1 || threads > 64) {
-        fprintf(stderr, "usage: embed [GUESTS] [THREADS (1-64)]\n");
+    if (guests < 1 || guests > 10000 || threads < 1 || threads > 64) {
+        fprintf(stderr, "usage: embed [--host] [GUESTS (1-10000)] [THREADS (1-64)]\n");
         return 2;
     }
     const char *tmp = getenv("TMPDIR");
@@ -149,6 +210,18 @@ int main(int argc, char **argv)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (host) {
+        int failed = run_host(image, guests, threads);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        unlink(image);
+        if (failed < 0)
+            return 1;
+        printf("embed: %u guests on one host of %u threads with librvisor %s: %d failed, "
+               "%.3f s, %.0f guests/s\n", guests, threads, rvisor_version(), failed, s,
+               guests / s);
+        return failed ? 1 : 0;
+    }
     pthread_t tid[64];
     struct worker w[64];
     unsigned started = 0, failed = 0, first = 0;

@@ -583,8 +583,11 @@ int blk_init(struct hart *h)
         return -1;
     }
     bc->link_gen = 1; /* the zeroed links are stale */
-    for (unsigned i = 0; i < (1u << BLK_SLOT_BITS); i++)
-        bc->slot[i].pa = 1; /* never a pc */
+    /*
+     * The slots stay zero (untouched pages cost no memory): pa 0 matches only once code
+     * page 0 is claimed, which needs executable memory at physical 0, and even then an
+     * empty slot (n = 0) only makes the hart single-step.
+     */
     for (unsigned i = 0; i < (1u << BLK_CODE_BITS); i++)
         bc->code[i].ppage = BLK_NO_PAGE;
     h->bcache = bc;

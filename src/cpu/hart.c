@@ -52,6 +52,7 @@ void hart_reset(struct hart *h, uint64_t pc)
     h->exc_pending = false;
     h->env_stop = false;
     h->wfi = false;
+    h->vec_ok[0] = h->vec_ok[1] = 0;
     hart_tlb_flush(h);
 }
 

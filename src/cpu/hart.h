@@ -109,6 +109,19 @@ enum hart_stop {
 #define HART_DBG_STOPS          (HART_DBG_BREAK | HART_DBG_WATCH)
 
 /*
+ * A trap that leads nowhere (struct hart_env.fatal_trap): nothing can execute at the
+ * vector it went to, or the handler's own first fetch faulted into the same handler.
+ */
+struct hart_dead_trap {
+    uint64_t cause;     /* as written to mcause/scause (bit 63: an interrupt) */
+    uint64_t epc, tval; /* as written to mepc/sepc and mtval/stval */
+    uint64_t vector;    /* the new pc */
+    enum rv_priv priv;  /* the mode the trap went to */
+    bool jump;          /* a fetch fault at the vector itself, which is no memory: pc got
+                           there by a jump (or by running into it), not by a trap */
+};
+
+/*
  * What the hart needs from the machine it lives in. Every callback gets env->opaque.
  * All are optional except get_time.
  */
@@ -123,6 +136,15 @@ struct hart_env {
     bool (*ecall)(void *opaque, struct hart *h);
     /* The hart wrote stimecmp or menvcfg.STCE; lets the machine reschedule its timer. */
     void (*timer_changed)(void *opaque, struct hart *h);
+    /*
+     * Set: called on trap entry (cpu/trap.c) when the trap leads nowhere, so the hart
+     * would trap forever: the vector is no RAM on the bus (the trap went to M-mode, or
+     * to S-mode with satp bare; PMP is not considered), or the trap is an instruction
+     * fault at the vector taken into the mode it came from (the handler's first fetch
+     * faulted). The hart has taken the trap (CSRs and pc updated); the callback may stop
+     * it (hart_request_stop). Only the trap path pays for the check.
+     */
+    void (*fatal_trap)(void *opaque, struct hart *h, const struct hart_dead_trap *t);
 };
 
 /*
@@ -194,9 +216,10 @@ struct hart {
     struct decode_cache *dcache;
     /*
      * Per-hart block cache of pre-decoded instructions (cpu/block.h), the fast path of
-     * hart_run. blk_stale: a store of this hart hit cached code, so the running block
-     * must stop after it. blk_portable: use the portable switch dispatch instead of
-     * computed goto (both are built; tests run both).
+     * hart_run. blk_stale: a store of this hart hit cached code (or an MMIO store
+     * stopped the machine), so the running block must stop after it. blk_portable: use
+     * the portable switch dispatch instead of computed goto (both are built; tests run
+     * both).
      */
     struct blk_cache *bcache;
     bool blk_stale;
@@ -210,6 +233,10 @@ struct hart {
     FILE *log;                   /* event trace lines; set whenever a trace flag is */
     const struct hart_dbg *dbg;  /* breakpoints/watchpoints (cpu/debug.h); NULL: none */
     struct hart_dbg_stop dbg_stop;
+
+    /* Trap vectors last found to be RAM ([0] S-mode, [1] M-mode; vector | 1, 0: none),
+     * so env->fatal_trap's check looks the bus up once per vector, not once per trap. */
+    uint64_t vec_ok[2];
 
     /* Statistics for the teaching / monitor layer. */
     uint64_t stat_traps;

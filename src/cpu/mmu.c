@@ -329,8 +329,15 @@ static bool phys_rw(struct hart *h, uint64_t pa, unsigned len, enum rv_access ac
         }
         return true;
     }
-    if (acc == ACCESS_STORE)
-        return bus_write(h->bus, pa, len, mem_get(buf, len)) == 0;
+    if (acc == ACCESS_STORE) {
+        if (bus_write(h->bus, pa, len, mem_get(buf, len)) != 0)
+            return false;
+        /* the write stopped the machine (test finisher): no instruction of the running
+         * block may retire after it */
+        if (RV_UNLIKELY(atomic_load_explicit(&h->stop_request, memory_order_relaxed)))
+            h->blk_stale = true;
+        return true;
+    }
     if (bus_read(h->bus, pa, len, &v) != 0)
         return false;
     mem_put(buf, len, v);

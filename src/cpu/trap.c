@@ -4,10 +4,13 @@
  * Interrupt priority: MEI > MSI > MTI > SEI > SSI > STI. M-level interrupts are taken
  * when running below M, or in M with mstatus.MIE; delegated (S-level) ones below S, or
  * in S with sstatus.SIE, and never while in M.
+ * A trap that leads nowhere (the vector cannot be fetched) is reported to the machine
+ * through hart_env.fatal_trap when it asks for that; nothing else pays for the check.
  */
 #include "cpu/decode.h"
 #include "cpu/hart.h"
 #include "cpu/trace.h"
+#include "devices/bus.h"
 
 #define CAUSE_INTERRUPT (1ull << 63)
 
@@ -28,6 +31,49 @@ static uint64_t trap_vector(uint64_t tvec, uint64_t cause, bool is_irq)
     if (is_irq && (tvec & 3) == 1)
         return base + 4 * cause;
     return base;
+}
+
+static bool is_fetch_fault(uint64_t cause)
+{
+    return cause == EXC_INSN_ACCESS || cause == EXC_INSN_PAGE_FAULT || cause == EXC_INSN_MISALIGNED;
+}
+
+/* Is there RAM at the physical vector? One bus look-up per new vector per mode. */
+static bool vector_is_ram(struct hart *h, uint64_t vec)
+{
+    uint64_t *ok = &h->vec_ok[h->priv == PRIV_M];
+    if (*ok == (vec | 1))
+        return true;
+    if (!bus_ram_ptr(h->bus, vec, 2))
+        return false;
+    *ok = vec | 1;
+    return true;
+}
+
+/*
+ * After a trap into h->priv at h->pc (env->fatal_trap set): does it lead nowhere? The
+ * vector is a physical address in M-mode and in S-mode with satp bare: no RAM there is
+ * a dead end at once (and a fetch fault at that vector itself means pc got there without
+ * a trap). Otherwise only an instruction fault at the vector, taken into the mode it
+ * came from, is one: the handler cannot even be fetched, and fetching it again traps to
+ * it again.
+ */
+static void trap_dead_end(struct hart *h, enum rv_priv from, uint64_t cause, uint64_t epc,
+                          uint64_t tval, bool is_irq)
+{
+    uint64_t vec = h->pc;
+    bool at_vec = !is_irq && is_fetch_fault(cause) && epc == vec;
+    bool physical = h->priv == PRIV_M || (h->csr.satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE;
+    struct hart_dead_trap t = {.cause = cause | (is_irq ? CAUSE_INTERRUPT : 0),
+                               .epc = epc,
+                               .tval = tval,
+                               .vector = vec,
+                               .priv = h->priv};
+    if (physical && !vector_is_ram(h, vec))
+        t.jump = at_vec;
+    else if (!at_vec || from != h->priv)
+        return;
+    h->env->fatal_trap(h->env->opaque, h, &t);
 }
 
 /* The TLB is tagged by privilege (tlb.h): a mode switch only selects other tags. */
@@ -77,6 +123,8 @@ void hart_take_trap(struct hart *h, uint64_t cause, uint64_t tval, bool is_irq)
     atomic_store_explicit(&h->irq_check, true, memory_order_relaxed);
     if (RV_UNLIKELY(h->dbg_flags & (HART_TRACE_INT | HART_TRACE_UNIMP)))
         trace_trap(h, cause, tval, is_irq, from, epc);
+    if (RV_UNLIKELY(h->env->fatal_trap != NULL))
+        trap_dead_end(h, from, cause, epc, tval, is_irq);
 }
 
 static int pick_irq(uint64_t pending)

@@ -221,6 +221,11 @@ int bus_ram_track(struct bus *bus, uint64_t base,
         struct bus_region *r = &bus->regions[i];
         if (r->base != base || !r->ram)
             continue;
+        if (r->commit) { /* tracked already: keep the pages, change the listener */
+            r->commit->on_commit = on_commit;
+            r->commit->opaque = opaque;
+            return 0;
+        }
         size_t pages = (size_t)((r->size + (1u << COMMIT_PAGE_SHIFT) - 1) >> COMMIT_PAGE_SHIFT);
         size_t nwords = (pages + 63) / 64;
         struct ram_commit *c = calloc(1, sizeof(*c) + nwords * sizeof(c->map[0]));

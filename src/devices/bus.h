@@ -54,7 +54,8 @@ void bus_ram_note_write(const struct bus *bus, uint64_t addr, uint64_t len);
  * Commit accounting for the RAM region at base: a bitmap of 4 KiB pages written at least
  * once. on_commit(opaque, total) runs on the writing thread each time a page is first
  * written, with the region's new total of committed pages (it must be quick and must
- * not touch the bus). 0, -ENOENT if base is not a RAM region, -ENOMEM.
+ * not touch the bus; NULL: none). On a tracked region only the listener changes: the
+ * pages written so far stay counted. 0, -ENOENT if base is not a RAM region, -ENOMEM.
  */
 int bus_ram_track(struct bus *bus, uint64_t base,
                   void (*on_commit)(void *opaque, uint64_t pages), void *opaque);

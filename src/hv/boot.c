@@ -74,6 +74,7 @@ static int layout_add(struct vm *vm, struct boot_layout *l, const char *what, ui
         }
     }
     l->item[l->n++] = (struct placed){what, start, start + len};
+    bus_ram_note_write(vm->bus, start, len); /* it is about to be written: committed */
     return 0;
 }
 

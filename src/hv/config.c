@@ -8,7 +8,7 @@
  * at the opening brace of an object that lacks a required key.
  *
  * Nothing here builds a VM or opens a file other than the config itself: the caller does
- * that from the result (hv/launch.c), so a bad file changes nothing.
+ * that from the result (src/lib/host.c), so a bad file changes nothing.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -330,7 +330,7 @@ static void gdb_act(struct gdbstub *g, enum gdb_action act)
     case GDB_ACT_STEP: gdb_step(g, g->s.step_hart < g->vm->nharts ? g->s.step_hart : 0); break;
     case GDB_ACT_DETACH: gdb_disconnect(g); break;
     case GDB_ACT_KILL:
-        vm_set_exit(g->vm, VM_EXIT_QUIT, 0);
+        vm_set_exit(g->vm, VM_EXIT_QUIT, 0, VM_SRC_GDB);
         g->exit_reported = true;
         gdb_disconnect(g);
         g->stopped = false;
@@ -408,7 +408,7 @@ static bool gdb_wait_connection(struct gdbstub *g)
             uint8_t none;
             console_poll(g->vm->cfg.input, &none, 0, &ev);
             if (ev == CONSOLE_EV_QUIT) {
-                vm_set_exit(g->vm, VM_EXIT_QUIT, 0);
+                vm_set_exit(g->vm, VM_EXIT_QUIT, 0, VM_SRC_CONSOLE);
                 return false;
             }
         }
@@ -476,7 +476,7 @@ void gdbstub_poll(struct gdbstub *g)
             uint8_t none;
             console_poll(vm->cfg.input, &none, 0, &ev);
             if (ev == CONSOLE_EV_QUIT)
-                vm_set_exit(vm, VM_EXIT_QUIT, 0);
+                vm_set_exit(vm, VM_EXIT_QUIT, 0, VM_SRC_CONSOLE);
         }
     }
     if (vm->exit.kind != VM_EXIT_NONE)

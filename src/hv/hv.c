@@ -169,15 +169,7 @@ int hv_add_vm(struct hv *hv, struct vm *vm, const struct hv_vm_params *p, char *
         return -1;
     }
     v->overhead += (vm->ram_size / 4096 + 63) / 64 * 8; /* the commit bitmap */
-    /* what boot placed (kernel, initrd, device tree) is committed already */
-    for (uint64_t off = 0; off < vm->ram_size; off += 4096) {
-        const uint8_t *p8 = vm->ram + off;
-        for (unsigned k = 0; k < 4096; k += 64)
-            if (memcmp(p8 + k, (const uint8_t[64]){0}, 64) != 0) {
-                bus_ram_note_write(vm->bus, vm->ram_base + off, 1);
-                break;
-            }
-    }
+    /* what boot placed (kernel, initrd, device tree) is counted since vm_create */
     v->committed_pages = bus_ram_committed(vm->bus, vm->ram_base);
     v->peak = v->committed_pages * 4096 + v->overhead;
     vm->sched = &hv_sched_ops;
@@ -402,7 +394,7 @@ int hv_vm_stop(struct hv *hv, unsigned idx, char *err, size_t errlen)
     pthread_mutex_lock(&hv->lock);
     v->pause = PAUSE_NONE; /* a paused VM winds down too */
     pthread_mutex_unlock(&hv->lock);
-    vm_set_exit(v->vm, VM_EXIT_STOPPED, 0); /* winds it down through sched_exit */
+    vm_set_exit(v->vm, VM_EXIT_STOPPED, 0, VM_SRC_HOST); /* winds it down through sched_exit */
     return 0;
 }
 
@@ -419,7 +411,7 @@ int hv_vm_reset(struct hv *hv, unsigned idx, char *err, size_t errlen)
     v->pause = PAUSE_NONE;
     v->reset_by_user = true;
     pthread_mutex_unlock(&hv->lock);
-    vm_set_exit(v->vm, VM_EXIT_RESET, 0); /* reboots it through sched_exit */
+    vm_set_exit(v->vm, VM_EXIT_RESET, 0, VM_SRC_HOST); /* reboots it through sched_exit */
     return 0;
 }
 

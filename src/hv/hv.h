@@ -122,7 +122,7 @@ int hv_screendump(struct hv *hv, unsigned idx, const char *file, char *err, size
  *   "VM_RESUMED"  data {"vm": NAME}
  *   "VM_RESET"    data {"vm": NAME, "reason": "user"|"guest"}
  *   "VM_STOPPED"  data {"vm": NAME, "reason": "poweroff"|"fail"|"reset"|"max-insns"|
- *                        "halted"|"quit"|"user", "code": N}
+ *                        "halted"|"quit"|"user"|"fault", "code": N}
  *   "QUOTA_SOFT"  data {"vm": NAME, "committed": BYTES, "soft-quota": BYTES}
  *   "QUOTA_HARD"  data {"vm": NAME, "committed": BYTES, "quota": BYTES}
  * `data` is the JSON text of the data object. The listener runs on whatever thread caused

@@ -253,20 +253,6 @@ static json_t *cmd_query_version(struct qmp_session *s, json_t *args, struct qmp
                      QMP_VERSION_MINOR, "major", QMP_VERSION_MAJOR, "package", QMP_PACKAGE);
 }
 
-static const char *exit_reason(enum vm_exit_kind k)
-{
-    switch (k) {
-    case VM_EXIT_POWEROFF: return "poweroff";
-    case VM_EXIT_FAIL: return "fail";
-    case VM_EXIT_RESET: return "reset";
-    case VM_EXIT_MAX_INSNS: return "max-insns";
-    case VM_EXIT_HALTED: return "halted";
-    case VM_EXIT_QUIT: return "quit";
-    case VM_EXIT_STOPPED: return "user";
-    default: return "none";
-    }
-}
-
 static json_t *vm_summary(struct qmp_session *s, unsigned idx, const struct hv_vm_info *vi)
 {
     json_t *o = json_pack("{s:s,s:i,s:s,s:i,s:I,s:i,s:i,s:I,s:I,s:I,s:I,s:I}", "name",
@@ -278,7 +264,7 @@ static json_t *vm_summary(struct qmp_session *s, unsigned idx, const struct hv_v
                           "instructions", (json_int_t)vi->insns);
     if (o && vi->state == HV_VM_STOPPED)
         json_object_set_new(o, "exit",
-                            json_pack("{s:s,s:i}", "reason", exit_reason(vi->exit.kind), "code",
+                            json_pack("{s:s,s:i}", "reason", vm_exit_reason(vi->exit.kind), "code",
                                       (int)vi->exit.code));
     return o;
 }

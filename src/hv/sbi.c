@@ -214,9 +214,10 @@ static struct sbi_ret sbi_system_reset(struct vm *vm, uint32_t type, uint32_t re
     if (type > 2 || (reason > 1 && reason < 0xf0000000u))
         return fail(SBI_ERR_INVALID_PARAM);
     if (type == 0)
-        vm_set_exit(vm, reason == 1 ? VM_EXIT_FAIL : VM_EXIT_POWEROFF, reason == 1 ? 1 : 0);
+        vm_set_exit(vm, reason == 1 ? VM_EXIT_FAIL : VM_EXIT_POWEROFF, reason == 1 ? 1 : 0,
+                    VM_SRC_SBI);
     else
-        vm_set_exit(vm, VM_EXIT_RESET, 0);
+        vm_set_exit(vm, VM_EXIT_RESET, 0, VM_SRC_SBI);
     return ok(0);
 }
 
@@ -329,7 +330,7 @@ static int64_t sbi_legacy(struct vm *vm, struct hart *h, uint64_t ext)
         if (ext == SBI_LEGACY_SEND_IPI)
             return sbi_send_ipi(vm, mask, A(0) ? 0 : UINT64_MAX).error;
         return sbi_remote_fence(vm, h, mask, A(0) ? 0 : UINT64_MAX).error;
-    case SBI_LEGACY_SHUTDOWN: vm_set_exit(vm, VM_EXIT_POWEROFF, 0); return 0;
+    case SBI_LEGACY_SHUTDOWN: vm_set_exit(vm, VM_EXIT_POWEROFF, 0, VM_SRC_SBI); return 0;
     default: return SBI_ERR_NOT_SUPPORTED;
     }
 }

@@ -178,10 +178,22 @@ static struct vhart *rq_pop(struct hv_vm *v)
     return vh;
 }
 
+/*
+ * The VM's instruction limit is all reserved by slices in flight: another hart of it has
+ * nothing to run until they end (picking it would only spin with the lock held while the
+ * slice in flight waits for that lock to end).
+ */
+static bool budget_in_flight(const struct hv_vm *v)
+{
+    uint64_t max = v->vm->cfg.max_insns;
+    return max && v->running && v->insns + v->reserved >= max;
+}
+
 static bool vm_eligible(const struct hv_vm *v)
 {
     return !v->stopped && !v->exiting && v->pause == PAUSE_NONE && !v->in_service &&
-           !v->throttled && v->rq_head && v->running < v->max_parallel;
+           !v->throttled && v->rq_head && v->running < v->max_parallel &&
+           !budget_in_flight(v);
 }
 
 /* The smallest vtime among VMs that are running or runnable now (for waking VMs). */
@@ -232,7 +244,8 @@ static bool more_than_one_runnable(struct hv *hv)
     unsigned n = 0;
     for (unsigned i = 0; i < hv->nvms && n < 2; i++) {
         struct hv_vm *v = hv->vms[i];
-        if (v->stopped || v->exiting || v->pause != PAUSE_NONE || v->throttled)
+        if (v->stopped || v->exiting || v->pause != PAUSE_NONE || v->throttled ||
+            budget_in_flight(v))
             continue;
         for (struct vhart *q = v->rq_head; q && n < 2; q = q->next)
             n++;
@@ -253,19 +266,6 @@ static struct vhart *pick(struct hv *hv)
 
 /* ---- VM life cycle (hv->lock held) ---- */
 
-static const char *exit_reason(enum vm_exit_kind k)
-{
-    switch (k) {
-    case VM_EXIT_POWEROFF: return "poweroff";
-    case VM_EXIT_FAIL: return "fail";
-    case VM_EXIT_RESET: return "reset";
-    case VM_EXIT_MAX_INSNS: return "max-insns";
-    case VM_EXIT_QUIT: return "quit";
-    case VM_EXIT_HALTED: return "halted";
-    default: return "user"; /* VM_EXIT_STOPPED */
-    }
-}
-
 static void vm_mark_stopped(struct hv *hv, struct hv_vm *v)
 {
     if (v->stopped)
@@ -283,7 +283,7 @@ static void vm_mark_stopped(struct hv *hv, struct hv_vm *v)
     hv->live--;
     trace_instant(hv, v, -1, "stop");
     hv_event(hv, "VM_STOPPED", "{\"vm\": \"%s\", \"reason\": \"%s\", \"code\": %u}",
-             vm_name(v->vm), exit_reason(v->exit.kind), v->exit.code);
+             vm_name(v->vm), vm_exit_reason(v->exit.kind), v->exit.code);
     pthread_cond_broadcast(&hv->done);
     pthread_cond_broadcast(&hv->work);
 }
@@ -324,7 +324,7 @@ static void vm_wind_down(struct hv *hv, struct hv_vm *v)
         v->in_service = false;
         v->exiting = false;
         if (rc < 0) {
-            vm_record_exit(v->vm, VM_EXIT_HALTED, 0);
+            vm_record_exit(v->vm, VM_EXIT_HALTED, 0, VM_SRC_HOST);
             v->exiting = true;
             vm_mark_stopped(hv, v);
             return;
@@ -481,7 +481,7 @@ static void slice_done(struct hv *hv, struct vhart *vh, enum hart_stop why, uint
     if (ex.kind != VM_EXIT_NONE)
         v->exiting = true;
     if (v->vm->cfg.max_insns && v->insns >= v->vm->cfg.max_insns && !v->exiting) {
-        vm_record_exit(v->vm, VM_EXIT_MAX_INSNS, 0);
+        vm_record_exit(v->vm, VM_EXIT_MAX_INSNS, 0, VM_SRC_HOST);
         v->exiting = true;
     }
     if (v->exiting) {
@@ -527,10 +527,10 @@ static bool run_one(struct hv *hv)
         budget = used >= v->vm->cfg.max_insns ? 0 : v->vm->cfg.max_insns - used;
         if (budget > VM_SLICE)
             budget = VM_SLICE;
-        if (!budget) { /* the rest of the budget is in flight on other harts */
+        if (!budget) { /* the limit is reached (vm_eligible: with no slice in flight) */
             rq_push(vh);
             if (!v->running) {
-                vm_record_exit(v->vm, VM_EXIT_MAX_INSNS, 0);
+                vm_record_exit(v->vm, VM_EXIT_MAX_INSNS, 0, VM_SRC_HOST);
                 v->exiting = true;
                 vm_wind_down(hv, v);
             }
@@ -701,7 +701,7 @@ static void hv_run_deterministic(struct hv *hv)
             /* nothing can ever wake this VM */
             fprintf(stderr, "rvisor: %s: every hart waits for an interrupt that can never come\n",
                     vm_name(v->vm));
-            vm_record_exit(v->vm, VM_EXIT_HALTED, 0);
+            vm_record_exit(v->vm, VM_EXIT_HALTED, 0, VM_SRC_HOST);
             v->exiting = true;
             vm_wind_down(hv, v);
         }

@@ -86,20 +86,52 @@ static void vm_stop_harts(struct vm *vm)
         hart_request_stop(&vm->harts[i]);
 }
 
-void vm_record_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code)
+/* The first exit recorded wins; every hart stops. */
+static void vm_exit_record(struct vm *vm, enum vm_exit_kind kind, unsigned code,
+                           enum vm_exit_source src, const struct vm_fault *f)
 {
     pthread_mutex_lock(&vm->exit_lock);
     if (vm->exit.kind == VM_EXIT_NONE) {
         vm->exit.kind = kind;
         vm->exit.code = code;
+        vm->exit.source = src;
+        if (f)
+            vm->exit.fault = *f;
     }
     pthread_mutex_unlock(&vm->exit_lock);
     vm_stop_harts(vm);
 }
 
-void vm_set_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code)
+void vm_record_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code, enum vm_exit_source src)
 {
-    vm_record_exit(vm, kind, code);
+    vm_exit_record(vm, kind, code, src, NULL);
+}
+
+const char *vm_exit_reason(enum vm_exit_kind k)
+{
+    switch (k) {
+    case VM_EXIT_POWEROFF: return "poweroff";
+    case VM_EXIT_FAIL: return "fail";
+    case VM_EXIT_RESET: return "reset";
+    case VM_EXIT_MAX_INSNS: return "max-insns";
+    case VM_EXIT_HALTED: return "halted";
+    case VM_EXIT_QUIT: return "quit";
+    case VM_EXIT_STOPPED: return "user";
+    case VM_EXIT_FAULT: return "fault";
+    default: return "none";
+    }
+}
+
+void vm_set_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code, enum vm_exit_source src)
+{
+    vm_exit_record(vm, kind, code, src, NULL);
+    if (vm->sched)
+        vm->sched->exit(vm->sched_opaque);
+}
+
+void vm_set_fault(struct vm *vm, const struct vm_fault *f)
+{
+    vm_exit_record(vm, VM_EXIT_FAULT, 0, VM_SRC_HOST, f);
     if (vm->sched)
         vm->sched->exit(vm->sched_opaque);
 }
@@ -125,9 +157,9 @@ static void vm_finisher_event(void *opaque, enum finisher_event ev, unsigned cod
 {
     struct vm *vm = opaque;
     switch (ev) {
-    case FINISHER_PASS: vm_set_exit(vm, VM_EXIT_POWEROFF, 0); break;
-    case FINISHER_FAIL: vm_set_exit(vm, VM_EXIT_FAIL, code); break;
-    case FINISHER_RESET: vm_set_exit(vm, VM_EXIT_RESET, 0); break;
+    case FINISHER_PASS: vm_set_exit(vm, VM_EXIT_POWEROFF, 0, VM_SRC_FINISHER); break;
+    case FINISHER_FAIL: vm_set_exit(vm, VM_EXIT_FAIL, code, VM_SRC_FINISHER); break;
+    case FINISHER_RESET: vm_set_exit(vm, VM_EXIT_RESET, 0, VM_SRC_FINISHER); break;
     }
 }
 
@@ -424,9 +456,28 @@ static void vm_env_timer_changed(void *opaque, struct hart *h)
         vm->sched->timer(vm->sched_opaque);
 }
 
+/*
+ * A trap that leads nowhere (cpu/trap.c): end the VM with the fault instead of letting
+ * the hart trap forever. Not installed with a debugger, which must see such traps.
+ */
+static void vm_env_fatal_trap(void *opaque, struct hart *h, const struct hart_dead_trap *t)
+{
+    struct vm_fault f = {.hart = (unsigned)h->csr.mhartid,
+                         .priv = (unsigned)t->priv,
+                         .cause = t->cause,
+                         .epc = t->epc,
+                         .tval = t->tval,
+                         .vector = t->vector,
+                         .jump = t->jump};
+    vm_set_fault(opaque, &f);
+}
+
 static int vm_create_harts(struct vm *vm, char *err, size_t errlen)
 {
-    vm->env = (struct hart_env){.opaque = vm, .get_time = vm_env_time, .ecall = sbi_ecall};
+    vm->env = (struct hart_env){.opaque = vm,
+                                .get_time = vm_env_time,
+                                .ecall = sbi_ecall,
+                                .fatal_trap = vm->cfg.gdb ? NULL : vm_env_fatal_trap};
     (void)vm_env_timer_changed; /* harts park to wait for timers, which re-arms the scheduler's */
     vm->harts = calloc(vm->nharts, sizeof(*vm->harts));
     if (!vm->harts) {
@@ -487,7 +538,9 @@ int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t er
         goto fail;
     }
     vm->bus = bus_create();
-    if (!vm->bus || bus_add_ram(vm->bus, vm->ram_base, vm->ram_size, vm->ram) < 0) {
+    /* pages count as committed from the first write on, the boot's placements too */
+    if (!vm->bus || bus_add_ram(vm->bus, vm->ram_base, vm->ram_size, vm->ram) < 0 ||
+        bus_ram_track(vm->bus, vm->ram_base, NULL, NULL) < 0) {
         vm_err(err, errlen, "cannot map guest RAM");
         goto fail;
     }
@@ -538,7 +591,7 @@ void vm_destroy(struct vm *vm)
 
 void vm_request_poweroff(struct vm *vm)
 {
-    vm_set_exit(vm, VM_EXIT_POWEROFF, 0);
+    vm_set_exit(vm, VM_EXIT_POWEROFF, 0, VM_SRC_HOST);
 }
 
 struct simplefb *vm_framebuffer(struct vm *vm)
@@ -566,7 +619,7 @@ static void vm_screenshot(struct vm *vm)
 
 void vm_request_stop(struct vm *vm)
 {
-    vm_set_exit(vm, VM_EXIT_STOPPED, 0);
+    vm_set_exit(vm, VM_EXIT_STOPPED, 0, VM_SRC_HOST);
 }
 
 size_t vm_console_input(struct vm *vm, const uint8_t *buf, size_t len)
@@ -602,7 +655,7 @@ void vm_poll_console(struct vm *vm)
     if (n)
         ns16550a_receive(vm->uart, buf, n);
     if (ev == CONSOLE_EV_QUIT)
-        vm_set_exit(vm, VM_EXIT_QUIT, 0);
+        vm_set_exit(vm, VM_EXIT_QUIT, 0, VM_SRC_CONSOLE);
 }
 
 void vm_service(struct vm *vm, bool with_gdb)
@@ -615,8 +668,10 @@ void vm_service(struct vm *vm, bool with_gdb)
     if (vm->cfg.screenshot && !vm->screenshot_taken && vm->cfg.screenshot_after_ns &&
         clock_ticks(&vm->clock) >= vm->cfg.screenshot_after_ns / 100)
         vm_screenshot(vm);
+    if (vm->cfg.input_poll)
+        vm->cfg.input_poll(vm->cfg.input_opaque);
     if (vm->htif.tohost && htif_poll(&vm->htif, &code))
-        vm_set_exit(vm, code ? VM_EXIT_FAIL : VM_EXIT_POWEROFF, code);
+        vm_set_exit(vm, code ? VM_EXIT_FAIL : VM_EXIT_POWEROFF, code, VM_SRC_HTIF);
     pthread_mutex_unlock(&vm->service_lock);
     if (with_gdb && vm->gdb)
         gdbstub_poll(vm->gdb); /* may stop here while the debugger is in control */
@@ -698,7 +753,7 @@ uint64_t vm_host_overhead(const struct vm *vm)
     return n;
 }
 
-/* One VM alone on the scheduler (the command line without --config). */
+/* One VM alone on the scheduler (tests; programs use a librvisor host, src/lib/host.c). */
 void vm_run(struct vm *vm, struct vm_exit *ex)
 {
     struct hv_options opt = {.deterministic = vm->cfg.deterministic};

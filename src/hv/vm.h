@@ -66,6 +66,10 @@ struct vm_config {
     bool gdb_wait;         /* -S: no instruction runs until the debugger continues */
     const struct chardev *console; /* UART output; NULL: stdout */
     struct console *input;         /* terminal input for the UART (hv/console.h); NULL: none */
+    /* Other input (librvisor's queue and callback): called from vm_service, one thread
+     * at a time, to move bytes into the UART (vm_console_input); NULL: none. */
+    void (*input_poll)(void *opaque);
+    void *input_opaque;
     struct vm_virtio_config virtio[VM_MAX_VIRTIO]; /* in command-line order */
     unsigned nvirtio;
     bool virtio_legacy; /* virtio-mmio version 1 (QEMU's force-legacy=true); default 2 */
@@ -84,29 +88,62 @@ enum vm_exit_kind {
     VM_EXIT_HALTED,    /* stopped from outside, or nothing can ever run again */
     VM_EXIT_QUIT,      /* the user quit from the console (Ctrl-A x) */
     VM_EXIT_STOPPED,   /* stopped on request (vm_request_stop, the monitor's vm-stop/quit) */
+    VM_EXIT_FAULT,     /* a trap that leads nowhere, no debugger attached: see vm_exit.fault */
+};
+
+/* What ended the run, recorded where it happened. */
+enum vm_exit_source {
+    VM_SRC_NONE = 0,
+    VM_SRC_FINISHER, /* a sifive,test write (OpenSBI's SRST shutdown writes it too) */
+    VM_SRC_SBI,      /* the built-in SBI: SRST or the legacy shutdown call */
+    VM_SRC_HTIF,     /* tohost */
+    VM_SRC_HOST,     /* the host: limits, stop and reset requests, nothing can run, faults */
+    VM_SRC_CONSOLE,  /* the user quit on the terminal (Ctrl-A x) */
+    VM_SRC_GDB,      /* the debugger killed it */
+};
+
+/*
+ * A fatal fault (VM_EXIT_FAULT): the trap that could not be handled, as the hart took it
+ * (cpu/hart.h, struct hart_dead_trap).
+ */
+struct vm_fault {
+    unsigned hart;
+    unsigned priv;  /* privilege the trap was taken into: 3 M, 1 S */
+    uint64_t cause; /* mcause/scause (bit 63: an interrupt) */
+    uint64_t epc, tval;
+    uint64_t vector; /* the trap vector nothing could be fetched from */
+    bool jump;       /* cause is the fetch at the vector itself: pc got there by a jump */
 };
 
 struct vm_exit {
     enum vm_exit_kind kind;
     unsigned code;
     uint64_t insns; /* instructions executed in all */
+    enum vm_exit_source source;
+    struct vm_fault fault; /* kind VM_EXIT_FAULT only */
 };
 
 struct vm;
+
+/* How the monitor and its events name an end: "poweroff", "fail", "reset", "max-insns",
+ * "halted", "quit", "user" (stopped on request), "fault"; "none" while running. */
+const char *vm_exit_reason(enum vm_exit_kind k);
 
 /* 0, or -1 with a one-line message in err (bad config, unreadable or invalid image). */
 int vm_create(const struct vm_config *cfg, struct vm **out, char *err, size_t errlen);
 void vm_destroy(struct vm *vm);
 
-/* Run until the guest ends, the limit is reached or vm_request_stop(). */
+/* Run alone on a hypervisor of its own until the guest ends, the limit is reached or
+ * vm_request_stop() (tests; the rvisor program runs VMs on a librvisor host). */
 void vm_run(struct vm *vm, struct vm_exit *ex);
 void vm_request_stop(struct vm *vm);
 /*
- * Run with a window (-display sdl; vm_display.c): the machine on a thread of its own,
- * the window on the calling thread (call from main()). 0 when the run ended (*ex says
- * how), or -1 with a message if the window could not be opened (nothing ran).
+ * Show vm's framebuffer in a window (-display sdl; vm_display.c) while run(arg) runs the
+ * machine on a thread of its own; the window lives on the calling thread (call from
+ * main()). 0 when run returned, or -1 with a message if the window could not be opened
+ * (nothing ran).
  */
-int vm_run_display(struct vm *vm, const char *name, struct vm_exit *ex, char *err,
+int vm_display_run(struct vm *vm, const char *name, void (*run)(void *), void *arg, char *err,
                    size_t errlen);
 /* Can this build open a window (SDL2)? */
 bool vm_display_available(void);

@@ -2,18 +2,11 @@
  * Running one VM under the caller's control (vm_api.h): the harts of the VM take turns
  * on the calling thread in slices of VM_SLICE instructions, as hv/sched.c runs them in
  * deterministic mode, with the device service, WFI parking, timer deadlines (jumped over
- * in deterministic mode, slept through otherwise), guest reboots, console input queued
- * by other threads, and the detection of fatal faults:
- *
- *   - a hart outside the built-in SBI whose mtvec points at memory that cannot be
- *     fetched (no RAM there: the reset value 0 of a bare-metal program without a trap
- *     handler) runs with a breakpoint on that vector, so the first trap that would go
- *     there stops it with mcause/mepc/mtval still describing the original trap;
- *   - any hart, after each slice: pc at its trap vector with xepc equal to it and an
- *     instruction fault as the cause is a double-fault loop.
- *
- * Either ends the VM (VM_EXIT_HALTED recorded, r->faulted set). Not modelled: PMP or
- * page-table faults on a vector that is RAM (the program then loops until a limit).
+ * in deterministic mode, slept through otherwise), guest reboots, and console input
+ * queued by other threads. Exits, their sources and fatal faults are recorded by the VM
+ * itself (hv/vm.c: a trap that leads nowhere ends it with VM_EXIT_FAULT through
+ * hart_env.fatal_trap, unless a debugger is attached); this file copies the fault into
+ * r->fault for the library.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +31,6 @@ int vm_api_init(struct vm_api_runner *r, struct vm *vm)
 
 void vm_api_fini(struct vm_api_runner *r)
 {
-    for (unsigned i = 0; r->vm && i < r->vm->nharts; i++)
-        if (r->guarded[i]) {
-            r->vm->harts[i].dbg = NULL;
-            r->vm->harts[i].dbg_flags &= ~HART_DBG_BREAK;
-        }
     free(r->in_buf);
     pthread_mutex_destroy(&r->in_lock);
 }
@@ -78,9 +66,9 @@ size_t vm_api_pending_input(struct vm_api_runner *r)
     return n;
 }
 
-/* Move queued input into the UART as far as its FIFO has room. */
-static void feed_input(struct vm_api_runner *r)
+void vm_api_feed(void *opaque)
 {
+    struct vm_api_runner *r = opaque;
     if (r->pull && !vm_api_pending_input(r)) {
         uint8_t buf[64];
         size_t n = r->pull(r->pull_opaque, buf, sizeof(buf));
@@ -98,119 +86,7 @@ static void feed_input(struct vm_api_runner *r)
     pthread_mutex_unlock(&r->in_lock);
 }
 
-/* ---- fatal faults ---- */
-
-static bool fetchable(struct vm *vm, uint64_t pa)
-{
-    return bus_ram_ptr(vm->bus, pa, 4) != NULL;
-}
-
-/* Put a breakpoint on hart i's mtvec when nothing could be fetched there. */
-static void guard_update(struct vm_api_runner *r, unsigned i)
-{
-    struct vm *vm = r->vm;
-    struct hart *h = &vm->harts[i];
-    uint64_t base = h->csr.mtvec & ~3ull;
-    bool want = !vm->gdb && !vm->builtin_sbi && !fetchable(vm, base);
-    if (want) {
-        if (!r->guarded[i] || r->guard[i].bp[0] != base) {
-            r->guard[i] = (struct hart_dbg){.nbp = 1, .bp = {base}};
-            h->dbg = &r->guard[i];
-            h->dbg_flags |= HART_DBG_BREAK;
-            r->guarded[i] = true;
-        }
-    } else if (r->guarded[i]) {
-        h->dbg = NULL;
-        h->dbg_flags &= ~HART_DBG_BREAK;
-        r->guarded[i] = false;
-    }
-}
-
-static void fatal(struct vm_api_runner *r, const struct vm_api_fault *f)
-{
-    struct vm_exit ex;
-    vm_get_exit(r->vm, &ex);
-    if (ex.kind != VM_EXIT_NONE)
-        return;
-    r->fault = *f;
-    r->faulted = true;
-    r->source = VM_API_SRC_HOST;
-    vm_record_exit(r->vm, VM_EXIT_HALTED, 0);
-}
-
-static bool is_fetch_fault(uint64_t cause)
-{
-    return cause == EXC_INSN_ACCESS || cause == EXC_INSN_PAGE_FAULT ||
-           cause == EXC_INSN_MISALIGNED;
-}
-
-/* After a slice (or a step) of hart i: did it stop at, or loop on, a dead vector? */
-static void fault_check(struct vm_api_runner *r, unsigned i, enum hart_stop why,
-                        uint64_t traps0)
-{
-    struct hart *h = &r->vm->harts[i];
-    struct vm_api_fault f = {.hart = i};
-    if (why == HART_STOP_DEBUG && r->guarded[i] && h->pc == r->guard[i].bp[0]) {
-        f.priv = PRIV_M;
-        f.vector = h->pc;
-        if (h->stat_traps != traps0 || h->csr.mepc != 0 || h->csr.mcause != 0) {
-            f.cause = h->csr.mcause;
-            f.epc = h->csr.mepc;
-            f.tval = h->csr.mtval;
-        } else {
-            f.jump = true;
-        }
-        fatal(r, &f);
-        return;
-    }
-    if (h->priv == PRIV_M) {
-        uint64_t base = h->csr.mtvec & ~3ull;
-        if (h->pc == base && h->csr.mepc == base && is_fetch_fault(h->csr.mcause) &&
-            !fetchable(r->vm, base)) {
-            f = (struct vm_api_fault){.hart = i, .priv = PRIV_M, .cause = h->csr.mcause,
-                                      .epc = h->csr.mepc, .tval = h->csr.mtval, .vector = base};
-            fatal(r, &f);
-        }
-    } else if (h->priv == PRIV_S) {
-        uint64_t base = h->csr.stvec & ~3ull;
-        if (h->pc == base && h->csr.sepc == base && is_fetch_fault(h->csr.scause)) {
-            f = (struct vm_api_fault){.hart = i, .priv = PRIV_S, .cause = h->csr.scause,
-                                      .epc = h->csr.sepc, .tval = h->csr.stval, .vector = base};
-            fatal(r, &f);
-        }
-    }
-}
-
 /* ---- running ---- */
-
-static bool exited(struct vm *vm);
-
-/* An exit appeared: remember where it came from (the first source wins). */
-static void note_source(struct vm_api_runner *r, enum vm_api_source src)
-{
-    struct vm_exit ex;
-    if (r->source != VM_API_SRC_NONE)
-        return;
-    vm_get_exit(r->vm, &ex);
-    if (ex.kind != VM_EXIT_NONE)
-        r->source = src;
-}
-
-/*
- * An exit appeared while hart h ran: an SBI call (built-in SBI: the hart went on after an
- * ecall, so the instruction before pc is one) or a device write (the test finisher).
- */
-static void note_hart_source(struct vm_api_runner *r, struct hart *h)
-{
-    uint32_t insn = 0;
-    size_t done;
-    if (r->source != VM_API_SRC_NONE || !exited(r->vm))
-        return;
-    bool ecall = r->vm->builtin_sbi && h->priv != PRIV_M &&
-                 hart_debug_rw(h, h->pc - 4, (uint8_t *)&insn, 4, false, &done) == 0 &&
-                 insn == 0x00000073u;
-    note_source(r, ecall || h->env_stop ? VM_API_SRC_SBI : VM_API_SRC_FINISHER);
-}
 
 /* Hart i after it ran: HSM stop, WFI park. */
 static void after_slice(struct vm_api_runner *r, unsigned i, enum hart_stop why)
@@ -230,20 +106,34 @@ static bool exited(struct vm *vm)
     return ex.kind != VM_EXIT_NONE;
 }
 
+/* The fault of a VM that ended with one, for the library (r->faulted, r->fault). */
+static void sync_fault(struct vm_api_runner *r, const struct vm_exit *ex)
+{
+    const struct vm_fault *f = &ex->fault;
+    r->faulted = ex->kind == VM_EXIT_FAULT;
+    if (r->faulted)
+        r->fault = (struct vm_api_fault){.hart = f->hart,
+                                         .priv = f->priv,
+                                         .cause = f->cause,
+                                         .epc = f->epc,
+                                         .tval = f->tval,
+                                         .vector = f->vector,
+                                         .jump = f->jump};
+}
+
 /* The VM recorded an exit: a guest reboot goes on (true), anything else ends the run. */
 static bool handle_exit(struct vm_api_runner *r)
 {
     struct vm_exit ex;
     vm_get_exit(r->vm, &ex);
-    if (ex.kind != VM_EXIT_RESET || r->vm->cfg.no_reboot || r->source == VM_API_SRC_HOST)
+    sync_fault(r, &ex);
+    if (ex.kind != VM_EXIT_RESET || r->vm->cfg.no_reboot || ex.source == VM_SRC_HOST)
         return false;
     if (vm_reboot(r->vm) < 0) {
-        vm_record_exit(r->vm, VM_EXIT_HALTED, 0);
-        r->source = VM_API_SRC_HOST;
+        vm_record_exit(r->vm, VM_EXIT_HALTED, 0, VM_SRC_HOST);
         return false;
     }
     memset(r->parked, 0, sizeof(r->parked));
-    r->source = VM_API_SRC_NONE;
     return true;
 }
 
@@ -272,7 +162,7 @@ enum vm_api_stop vm_api_run(struct vm_api_runner *r, uint64_t max_insns, uint64_
             stop = VM_API_STOP_DEADLINE;
             break;
         }
-        feed_input(r);
+        vm_api_feed(r);
         bool any = false;
         for (unsigned i = 0; i < vm->nharts && !exited(vm); i++) {
             struct hart *h = &vm->harts[i];
@@ -288,8 +178,6 @@ enum vm_api_stop vm_api_run(struct vm_api_runner *r, uint64_t max_insns, uint64_
                 budget = max_insns - done;
             if (!budget)
                 break;
-            guard_update(r, i);
-            uint64_t traps0 = h->stat_traps;
             enum hart_stop why = hart_run(h, budget);
             uint64_t n = budget - h->slice_left;
             if (vm->nharts > 1)
@@ -298,18 +186,13 @@ enum vm_api_stop vm_api_run(struct vm_api_runner *r, uint64_t max_insns, uint64_
             done += n;
             r->insns += n;
             any = true;
-            if (why == HART_STOP_ENV)
-                note_source(r, VM_API_SRC_SBI);
-            note_hart_source(r, h);
-            fault_check(r, i, why, traps0);
             after_slice(r, i, why);
         }
         vm_service(vm, false);
-        note_source(r, VM_API_SRC_HTIF);
         if (any || exited(vm))
             continue;
         /* nothing could run: every hart waits for an interrupt (or is stopped) */
-        feed_input(r);
+        vm_api_feed(r);
         bool wake = false;
         for (unsigned i = 0; i < vm->nharts && !wake; i++)
             wake = r->parked[i] ? vm_hart_can_wake(vm, i, true) : vm_hart_can_wake(vm, i, false);
@@ -346,40 +229,56 @@ int vm_api_step(struct vm_api_runner *r, unsigned hart)
         return -1;
     struct hart *h = &vm->harts[hart];
     r->started = true;
-    feed_input(r);
-    uint64_t traps0 = h->stat_traps, ret0 = h->csr.minstret;
-    guard_update(r, hart);
+    vm_api_feed(r);
+    uint64_t ret0 = h->csr.minstret;
     hart_step(h);
     clock_account_insns(&vm->clock, 1);
     r->insns += h->csr.minstret != ret0 ? h->csr.minstret - ret0 : 0;
-    note_hart_source(r, h);
     h->env_stop = false;
     enum hart_stop why = h->wfi ? HART_STOP_WFI : HART_STOP_SLICE;
     h->wfi = false;
-    if (r->guarded[hart] && h->pc == r->guard[hart].bp[0])
-        why = HART_STOP_DEBUG;
-    fault_check(r, hart, why, traps0);
     if (!exited(vm))
         after_slice(r, hart, why);
     vm_service(vm, false);
-    note_source(r, VM_API_SRC_HTIF);
+    struct vm_exit ex;
+    vm_get_exit(vm, &ex);
+    sync_fault(r, &ex);
     return 0;
+}
+
+void vm_api_end_from(struct vm_api_runner *r, enum vm_exit_kind kind, enum vm_exit_source src)
+{
+    if (exited(r->vm))
+        return;
+    vm_record_exit(r->vm, kind, 0, src);
 }
 
 void vm_api_end(struct vm_api_runner *r, enum vm_exit_kind kind)
 {
-    if (exited(r->vm))
-        return;
-    r->source = VM_API_SRC_HOST;
-    vm_record_exit(r->vm, kind, 0);
+    vm_api_end_from(r, kind, VM_SRC_HOST);
+}
+
+static enum vm_api_source api_source(enum vm_exit_source s)
+{
+    switch (s) {
+    case VM_SRC_NONE: return VM_API_SRC_NONE;
+    case VM_SRC_FINISHER: return VM_API_SRC_FINISHER;
+    case VM_SRC_SBI: return VM_API_SRC_SBI;
+    case VM_SRC_HTIF: return VM_API_SRC_HTIF;
+    case VM_SRC_HOST:
+    case VM_SRC_CONSOLE:
+    case VM_SRC_GDB: return VM_API_SRC_HOST;
+    }
+    return VM_API_SRC_HOST;
 }
 
 void vm_api_exit(struct vm_api_runner *r, struct vm_exit *ex, enum vm_api_source *src)
 {
     vm_get_exit(r->vm, ex);
     ex->insns = r->insns;
+    sync_fault(r, ex);
     if (src)
-        *src = ex->kind == VM_EXIT_NONE ? VM_API_SRC_NONE : r->source;
+        *src = ex->kind == VM_EXIT_NONE ? VM_API_SRC_NONE : api_source(ex->source);
 }
 
 /* ---- memory and registers ---- */

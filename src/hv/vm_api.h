@@ -2,13 +2,12 @@
  * Running one VM under the caller's control, for the embedding API (src/lib/rvisor.c):
  * its harts round-robin on the calling thread, in slices, with an instruction budget, a
  * host deadline, a pause flag another thread may raise, and single-step; plus access to
- * guest memory and registers, and detection of a fatal fault (a trap whose vector cannot
- * be fetched). This is the scheduler's work (hv/sched.c) without worker threads: a VM run
- * here must not also be added to a struct hv.
+ * guest memory and registers. This is the scheduler's work (hv/sched.c) without worker
+ * threads: a VM run here must not also be added to a struct hv.
  *
- * How a run ends is recorded with its source (test finisher, SBI, HTIF), which struct
- * vm_exit does not carry: the source is inferred from where the exit appeared (during an
- * SBI ecall, during a device write, or while polling HTIF).
+ * How a run ends, what ended it (struct vm_exit.source) and a fatal fault (a trap whose
+ * vector cannot be fetched: VM_EXIT_FAULT, vm_exit.fault) are recorded by the VM where
+ * they happen (hv/vm.c), the same under both runners; this file only reports them.
  */
 #ifndef RVISOR_HV_VM_API_H
 #define RVISOR_HV_VM_API_H
@@ -19,12 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cpu/debug.h"
 #include "hv/vm.h"
 
+/* struct vm_exit.source as the library reports it (VM_SRC_CONSOLE and _GDB are HOST). */
 enum vm_api_source {
     VM_API_SRC_NONE = 0,
-    VM_API_SRC_FINISHER, /* sifive,test write (or any device) */
+    VM_API_SRC_FINISHER, /* sifive,test write */
     VM_API_SRC_SBI,      /* SBI SRST or the legacy shutdown call */
     VM_API_SRC_HTIF,     /* tohost */
     VM_API_SRC_HOST,     /* the runner itself: limits, fatal fault, stop request */
@@ -38,14 +37,15 @@ enum vm_api_stop {
     VM_API_STOP_IDLE,     /* every hart waits for an interrupt only input could bring */
 };
 
-/* A fatal fault: the trap that could not be handled. */
+/* A fatal fault: the trap that could not be handled (a copy of struct vm_fault). */
 struct vm_api_fault {
     unsigned hart;
-    unsigned priv;     /* privilege the trap was taken into: 3 M, 1 S */
-    uint64_t cause;    /* mcause/scause of the first unhandled trap (0 with jump) */
+    unsigned priv;  /* privilege the trap was taken into: 3 M, 1 S */
+    uint64_t cause; /* mcause/scause of the first unhandled trap */
     uint64_t epc, tval;
-    uint64_t vector;   /* the trap vector that could not be fetched */
-    bool jump;         /* pc reached the vector without a trap (a jump to it) */
+    uint64_t vector; /* the trap vector that could not be fetched */
+    bool jump;       /* pc reached the vector without a trap (a jump to it): cause is the
+                        fetch fault there */
 };
 
 struct vm_api_runner {
@@ -53,11 +53,8 @@ struct vm_api_runner {
     bool started;
     bool parked[VM_MAX_HARTS];
     uint64_t insns;
-    enum vm_api_source source;
-    bool faulted;
-    struct vm_api_fault fault;
-    struct hart_dbg guard[VM_MAX_HARTS]; /* breakpoint on an unfetchable mtvec */
-    bool guarded[VM_MAX_HARTS];
+    bool faulted;              /* the VM ended with VM_EXIT_FAULT... */
+    struct vm_api_fault fault; /* ...this one (both set by vm_api_run/step/exit) */
     /* console input waiting for room in the UART (any thread adds, runner drains) */
     pthread_mutex_t in_lock;
     uint8_t *in_buf;
@@ -66,6 +63,13 @@ struct vm_api_runner {
     size_t (*pull)(void *opaque, uint8_t *buf, size_t max);
     void *pull_opaque;
 };
+
+/*
+ * Move queued input (and what pull gives) into the UART as far as its FIFO has room. The
+ * runner calls it; for a VM run by the hypervisor instead, make it cfg.input_poll with
+ * the runner as opaque.
+ */
+void vm_api_feed(void *runner);
 
 /* 0, or -1 (out of resources). */
 int vm_api_init(struct vm_api_runner *r, struct vm *vm);
@@ -80,9 +84,14 @@ enum vm_api_stop vm_api_run(struct vm_api_runner *r, uint64_t max_insns, uint64_
                             atomic_bool *pause, uint64_t *ran);
 /* Execute one instruction (or take one trap) on hart i. 0, or -1 (bad hart, ended). */
 int vm_api_step(struct vm_api_runner *r, unsigned hart);
-/* End the VM as the host would (kind VM_EXIT_MAX_INSNS, VM_EXIT_HALTED...). */
+/* End the VM as the host would (kind VM_EXIT_MAX_INSNS, VM_EXIT_HALTED...; VM_SRC_HOST). */
 void vm_api_end(struct vm_api_runner *r, enum vm_exit_kind kind);
-/* How the VM ended (kind VM_EXIT_NONE while it has not). */
+/* The same with another source (VM_SRC_CONSOLE: the user quit on the terminal). */
+void vm_api_end_from(struct vm_api_runner *r, enum vm_exit_kind kind, enum vm_exit_source src);
+/*
+ * How the VM ended (kind VM_EXIT_NONE while it has not; VM_EXIT_FAULT with ex->fault),
+ * ex->source exact; *src (may be NULL) the same as the library names it.
+ */
 void vm_api_exit(struct vm_api_runner *r, struct vm_exit *ex, enum vm_api_source *src);
 
 /* Queue console input for the UART (any thread). 0, or -1 out of memory. */

@@ -1,9 +1,9 @@
 /*
  * Running a VM with a window (-display sdl): the window must live on the process's main
- * thread (macOS requires it), so the machine's run loop moves to a thread of its own and
- * the calling thread runs the display until the machine ends. Closing the window powers
- * the machine off as the guest's own shutdown would (exit status 0); a machine that ends
- * by itself (guest poweroff, Ctrl-A x on the console) closes the window.
+ * thread (macOS requires it), so the run loop (a librvisor host's hypervisor) moves to a
+ * thread of its own and the calling thread runs the display until the run ends. Closing
+ * the window powers the machine off as the guest's own shutdown would (exit status 0); a
+ * run that ends by itself (guest poweroff, Ctrl-A x on the console) closes the window.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -12,16 +12,16 @@
 #include "devices/host/display.h"
 #include "hv/vm.h"
 
-struct vm_thread {
-    struct vm *vm;
-    struct vm_exit ex;
+struct run_thread {
+    void (*run)(void *);
+    void *arg;
     atomic_bool done;
 };
 
-static void *vm_thread_main(void *arg)
+static void *run_thread_main(void *p)
 {
-    struct vm_thread *t = arg;
-    vm_run(t->vm, &t->ex);
+    struct run_thread *t = p;
+    t->run(t->arg);
     atomic_store(&t->done, true);
     return NULL;
 }
@@ -36,11 +36,12 @@ static void vm_close_requested(void *opaque)
     vm_request_poweroff(opaque);
 }
 
-int vm_run_display(struct vm *vm, const char *name, struct vm_exit *ex, char *err, size_t errlen)
+int vm_display_run(struct vm *vm, const char *name, void (*run)(void *), void *arg, char *err,
+                   size_t errlen)
 {
     char title[128];
     struct display *d;
-    struct vm_thread t = {.vm = vm};
+    struct run_thread t = {.run = run, .arg = arg};
     pthread_t th;
     snprintf(title, sizeof(title), "rvisor - %s", name ? name : "vm");
     struct display_params p = {.title = title,
@@ -56,7 +57,7 @@ int vm_run_display(struct vm *vm, const char *name, struct vm_exit *ex, char *er
     if (display_sdl_open(&p, &d, err, errlen) < 0)
         return -1;
     atomic_init(&t.done, false);
-    if (pthread_create(&th, NULL, vm_thread_main, &t) != 0) {
+    if (pthread_create(&th, NULL, run_thread_main, &t) != 0) {
         display_sdl_close(d);
         snprintf(err, errlen, "cannot start the machine's thread");
         return -1;
@@ -64,6 +65,5 @@ int vm_run_display(struct vm *vm, const char *name, struct vm_exit *ex, char *er
     display_sdl_loop(d, &t.done);
     pthread_join(th, NULL);
     display_sdl_close(d);
-    *ex = t.ex;
     return 0;
 }

@@ -93,13 +93,18 @@ struct vm {
     struct vm_exit exit;
 };
 
-/* Record how the VM ends (first reason wins) and stop every hart. Any thread. */
-void vm_set_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code);
+/*
+ * Record how the VM ends and what ended it (the first reason wins) and stop every hart.
+ * Any thread.
+ */
+void vm_set_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code, enum vm_exit_source src);
 /* The same without telling the scheduler (the scheduler itself, holding its lock). */
-void vm_record_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code);
+void vm_record_exit(struct vm *vm, enum vm_exit_kind kind, unsigned code, enum vm_exit_source src);
+/* A fatal fault: VM_EXIT_FAULT from VM_SRC_HOST, with f (as vm_set_exit). */
+void vm_set_fault(struct vm *vm, const struct vm_fault *f);
 /* The exit reason recorded so far (kind VM_EXIT_NONE: none). Any thread. */
 void vm_get_exit(struct vm *vm, struct vm_exit *ex);
-/* Forget the exit reason (after a reboot). */
+/* Forget the exit reason, its source and fault (after a reboot). */
 void vm_clear_exit(struct vm *vm);
 /* Hart i may be runnable now (wakes it through the scheduler). Any thread. */
 void vm_wake_hart(struct vm *vm, unsigned i);

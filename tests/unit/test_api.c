@@ -17,86 +17,8 @@
 
 #include "rvisor.h"
 
-enum { T0 = 5, T1 = 6, T2 = 7, T3 = 28 };
-
-static uint32_t u_type(uint32_t op, unsigned rd, uint32_t imm20)
-{
-    return (imm20 << 12) | (rd << 7) | op;
-}
-static uint32_t addi(unsigned rd, unsigned rs1, int32_t imm)
-{
-    return ((uint32_t)imm & 0xfff) << 20 | rs1 << 15 | rd << 7 | 0x13;
-}
-static uint32_t store(unsigned f3, unsigned rs1, unsigned rs2, int32_t imm)
-{
-    uint32_t u = (uint32_t)imm & 0xfff;
-    return (u >> 5) << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | (u & 0x1f) << 7 | 0x23;
-}
-static uint32_t jal0(int32_t off) /* jal x0, off */
-{
-    uint32_t u = (uint32_t)off;
-    return ((u >> 20) & 1) << 31 | ((u >> 1) & 0x3ff) << 21 | ((u >> 11) & 1) << 20 |
-           ((u >> 12) & 0xff) << 12 | 0x6f;
-}
-
-enum prog { P_PASS, P_FAIL7, P_LOOP, P_ILLEGAL, P_FLOOD, P_COUNT };
-
-static char paths[P_COUNT][128];
-
-static void write_prog(enum prog p)
-{
-    uint32_t c[16];
-    size_t n = 0;
-    switch (p) {
-    case P_PASS:
-        c[n++] = addi(T1, 0, 42);                /* li t1, 42 (for register checks) */
-        c[n++] = u_type(0x37, T2, 0x100);        /* lui t2, 0x100: finisher */
-        c[n++] = u_type(0x37, T3, 5);
-        c[n++] = addi(T3, T3, 0x555);
-        c[n++] = store(2, T2, T3, 0);
-        c[n++] = jal0(0);
-        break;
-    case P_FAIL7:
-        c[n++] = u_type(0x37, T2, 0x100);
-        c[n++] = u_type(0x37, T3, 0x73);         /* 0x73000 + 0x333: code 7 */
-        c[n++] = addi(T3, T3, 0x333);
-        c[n++] = store(2, T2, T3, 0);
-        c[n++] = jal0(0);
-        break;
-    case P_LOOP:
-        c[n++] = addi(T1, T1, 1);
-        c[n++] = jal0(-4);
-        break;
-    case P_ILLEGAL:
-        c[n++] = addi(T1, 0, 1);
-        c[n++] = 0; /* illegal */
-        break;
-    case P_FLOOD:
-        c[n++] = u_type(0x37, T2, 0x10000);      /* UART */
-        c[n++] = addi(T3, 0, 'x');
-        c[n++] = store(0, T2, T3, 0);
-        c[n++] = jal0(-4);
-        break;
-    default: break;
-    }
-    snprintf(paths[p], sizeof(paths[p]), "/tmp/rvisor-test-api-%ld-%d.bin", (long)getpid(), p);
-    FILE *f = fopen(paths[p], "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(c, 4, n, f), n);
-    fclose(f);
-}
-
-static void setup(void)
-{
-    for (int p = 0; p < P_COUNT; p++)
-        write_prog((enum prog)p);
-}
-
-static void teardown(void)
-{
-    for (int p = 0; p < P_COUNT; p++)
-        unlink(paths[p]);
-}
+#define API_GUESTS_TAG "api"
+#include "api_guests.h"
 
 struct sink {
     uint64_t bytes;

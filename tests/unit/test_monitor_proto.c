@@ -23,7 +23,7 @@
 #include "devices/chardev.h"
 #include "devices/host/chardev_file.h"
 #include "devices/host/chardev_socket.h"
-#include "hv/ctl.h"
+#include "ctl/ctl.h"
 #include "hv/monitor.h"
 
 /* ---- a fake hv: two VMs, "a" (2 harts) and "b" (1 hart) ---- */

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hv/ctl.h"
+#include "ctl/ctl.h"
 
 #define CTL_USAGE      2
 #define CTL_FAILED     1

@@ -15,8 +15,8 @@
  * on stderr); 2 bad usage, no monitor at SOCKET, or the connection failed or timed out
  * (default 10 s for a reply; events wait forever unless --timeout is given).
  */
-#ifndef RVISOR_HV_CTL_H
-#define RVISOR_HV_CTL_H
+#ifndef RVISOR_CTL_CTL_H
+#define RVISOR_CTL_CTL_H
 
 #include <stdio.h>
 
