@@ -159,7 +159,8 @@ struct rvisor_config {
     uint64_t max_insns;    /* end the VM after this many instructions in all
                               (RVISOR_EXIT_INSN_LIMIT); 0: no limit */
     uint64_t timeout_ns;   /* end the VM after this much host time spent in
-                              rvisor_vm_run (RVISOR_EXIT_TIMEOUT); 0: no limit */
+                              rvisor_vm_run, or since rvisor_host_run started
+                              (RVISOR_EXIT_TIMEOUT); 0: no limit */
     rvisor_output_fn console_out; /* NULL: output is discarded */
     rvisor_input_fn console_in;   /* NULL: only rvisor_vm_console_send */
     void *console_opaque;         /* passed to both */

@@ -6,7 +6,7 @@
  *
  * Exit status: rvisor_exit_status() of the VM's end (0 on poweroff / test pass, the
  * guest's code on failure, 123 fault, 124 --max-insns ran out, 125 when the guest can
- * never run again), 2 for bad usage or input. With --config: the first nonzero status of
+ * never run again, 126 --timeout), 2 for bad usage or input. With --config: the first nonzero status of
  * the VMs in file order.
  */
 #include <errno.h>
@@ -66,6 +66,7 @@ static void usage(FILE *f)
           "  -global virtio-mmio.force-legacy=false|true\n"
           "                         virtio-mmio version 2 (rvisor's default) or 1 (QEMU's)\n"
           "  --max-insns N          stop after N instructions (exit status 124)\n"
+          "  --timeout SECONDS      stop after this much host time (exit status 126)\n"
           "  --deterministic        guest time follows executed instructions (one thread)\n"
           "  --config FILE          run the VMs described in FILE (docs/config.md)\n"
           "  --threads N            host worker threads for the harts (default: as many as\n"
@@ -594,6 +595,14 @@ static int parse_args(int argc, char **argv, struct cli *c)
             if (parse_u64(a, &n) < 0 || n == 0)
                 return bad("invalid --max-insns '%s'", a);
             c->cfg.max_insns = n;
+        } else if (!strcmp(o, "--timeout")) {
+            char *end;
+            if (!(a = opt_arg(argc, argv, &i)))
+                return -1;
+            double sec = strtod(a, &end);
+            if (end == a || *end || !(sec > 0 && sec <= 1e9))
+                return bad("invalid --timeout '%s' (seconds, more than 0)", a);
+            c->cfg.timeout_ns = (uint64_t)(sec * 1e9);
         } else if (!strcmp(o, "-no-reboot") || !strcmp(o, "--no-reboot")) {
             c->cfg.no_reboot = true;
         } else if (!strcmp(o, "--deterministic")) {
@@ -692,6 +701,7 @@ static const char *exit_text(const struct rvisor_exit *ex, char *buf, size_t len
     case RVISOR_EXIT_HALTED: return "halted (nothing can wake it)";
     case RVISOR_EXIT_STOPPED: return "stopped";
     case RVISOR_EXIT_FAULT: snprintf(buf, len, "%s", ex->message); return buf;
+    case RVISOR_EXIT_TIMEOUT: return "time limit reached";
     default: return "?";
     }
 }
@@ -716,7 +726,7 @@ static int run_host(rvisor_host *host, bool summary)
         else if (ex.kind == RVISOR_EXIT_INSN_LIMIT)
             fprintf(stderr, "rvisor: instruction limit reached after %" PRIu64
                             " instructions\n", ex.insns);
-        else if (ex.kind == RVISOR_EXIT_FAULT)
+        else if (ex.kind == RVISOR_EXIT_FAULT || ex.kind == RVISOR_EXIT_TIMEOUT)
             fprintf(stderr, "rvisor: %s\n", ex.message);
         if (!status)
             status = rvisor_exit_status(&ex);

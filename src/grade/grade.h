@@ -8,7 +8,7 @@
  *
  * Exit status: 0 every test passed, 1 some failed, 2 bad job file or usage, 3
  * infrastructure error (guest images missing, limits of the container too small,
- * results not writable).
+ * results not writable, a network the job asks for that this build cannot give).
  */
 #ifndef RVISOR_GRADE_GRADE_H
 #define RVISOR_GRADE_GRADE_H
@@ -72,6 +72,8 @@ struct grade_job {
     double wall_seconds;
     uint64_t console_bytes;
     bool deterministic;
+    bool network; /* one virtio-net card on user-mode NAT (libslirp) */
+    char *netdev; /* its back end in -netdev syntax ("user[,hostfwd=RULE]..."), or NULL */
     bool wait_exit; /* after the dialogue: run until the guest ends (default) */
     struct grade_step *steps;
     unsigned nsteps;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "grade/grade.h"
+#include "rvisor.h"
 
 #define GRADE_MAX_FILE (64u << 20) /* a file added to the initramfs */
 #define GRADE_MAX_ITEMS 1000       /* steps, tests, files */
@@ -456,6 +457,53 @@ static int parse_tests(struct ctx *c, json_t *t, struct grade_job *j)
     return 0;
 }
 
+/*
+ * "network": false (the default), true (one virtio-net card on user-mode NAT), or
+ * {"hostfwd": ["tcp::8080-:80", ...]}: the same with host ports forwarded to the guest.
+ * The back end is the -netdev string "user[,hostfwd=RULE]...", checked here.
+ */
+static int parse_network(struct ctx *c, json_t *n, struct grade_job *j)
+{
+    static const char *const keys[] = {"hostfwd", NULL};
+    char msg[300];
+    if (!n || json_is_false(n))
+        return 0;
+    j->network = true;
+    if (json_is_true(n))
+        return (j->netdev = strdup("user")) ? 0 : fail(c, "out of memory");
+    if (!json_is_object(n))
+        return fail(c, "network: must be true, false or an object like "
+                       "{\"hostfwd\": [\"tcp::8080-:80\"]}");
+    if (check_keys(c, n, "network", keys) < 0)
+        return -1;
+    json_t *fwd = json_object_get(n, "hostfwd");
+    if (fwd && !json_is_array(fwd))
+        return fail(c, "network.hostfwd: must be an array of rules like \"tcp::8080-:80\"");
+    size_t len = strlen("user") + 1;
+    for (size_t i = 0; fwd && i < json_array_size(fwd); i++) {
+        json_t *r = json_array_get(fwd, i);
+        const char *rule = json_string_value(r);
+        char spec[300];
+        if (!json_is_string(r) || !*rule || strchr(rule, ',') || strlen(rule) > 200)
+            return fail(c, "network.hostfwd[%zu]: must be a rule like \"tcp::8080-:80\" "
+                           "([tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT)", i);
+        snprintf(spec, sizeof(spec), "user,hostfwd=%s", rule);
+        if (rvisor_check_netdev(spec, false, NULL, 0, msg, sizeof(msg)) < 0)
+            return fail(c, "network.hostfwd[%zu]: %s", i, msg);
+        len += strlen(",hostfwd=") + strlen(rule);
+    }
+    if (!(j->netdev = malloc(len)))
+        return fail(c, "out of memory");
+    strcpy(j->netdev, "user");
+    for (size_t i = 0; fwd && i < json_array_size(fwd); i++) {
+        strcat(j->netdev, ",hostfwd=");
+        strcat(j->netdev, json_string_value(json_array_get(fwd, i)));
+    }
+    if (rvisor_check_netdev(j->netdev, false, NULL, 0, msg, sizeof(msg)) < 0)
+        return fail(c, "network.hostfwd: %s", msg); /* e.g. too many rules */
+    return 0;
+}
+
 static int parse(struct ctx *c, json_t *root, struct grade_job *j)
 {
     static const char *const keys[] = {"name", "guest", "limits", "deterministic", "dialogue",
@@ -464,11 +512,17 @@ static int parse(struct ctx *c, json_t *root, struct grade_job *j)
     if (!json_is_object(root))
         return fail(c, "the job must be a JSON object");
     if (check_keys(c, root, "job", keys) < 0 || get_str(c, root, "name", "job", &name) < 0 ||
-        get_bool(c, root, "deterministic", "job", &j->deterministic) < 0 ||
+        parse_network(c, json_object_get(root, "network"), j) < 0)
+        return -1;
+    /* network replies arrive in host time: a networked job cannot repeat exactly */
+    j->deterministic = !j->network;
+    if (get_bool(c, root, "deterministic", "job", &j->deterministic) < 0 ||
         get_str(c, root, "after_dialogue", "job", &after) < 0)
         return -1;
-    if (json_object_get(root, "network") && !json_is_false(json_object_get(root, "network")))
-        return fail(c, "network: guests of a grading job have no network in this version");
+    if (j->network && j->deterministic)
+        return fail(c, "deterministic: a job with a network cannot be deterministic (network "
+                       "replies arrive in host time); drop \"deterministic\": true or the "
+                       "network");
     if (after && strcmp(after, "wait") && strcmp(after, "stop"))
         return fail(c, "after_dialogue: \"wait\" (run until the guest ends) or \"stop\"");
     j->wait_exit = !after || !strcmp(after, "wait");
@@ -497,7 +551,6 @@ int grade_job_load(const char *path, struct grade_job *j, char *err, size_t errl
     struct ctx c = {.file = path, .err = err, .errlen = errlen};
     json_error_t je;
     memset(j, 0, sizeof(*j));
-    j->deterministic = true;
     const char *slash = strrchr(path, '/');
     if (slash && (size_t)(slash - path) < sizeof(c.dir)) {
         memcpy(c.dir, path, (size_t)(slash - path));
@@ -526,6 +579,7 @@ void grade_job_free(struct grade_job *j)
     free(j->append);
     free(j->bios);
     free(j->disk);
+    free(j->netdev);
     for (unsigned i = 0; i < j->nfiles; i++) {
         free(j->files[i].path);
         free(j->files[i].data);

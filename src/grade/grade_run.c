@@ -379,9 +379,10 @@ static json_t *generic_json(struct grade_state *g)
                               g->stats.run_ns / 1e9, "guest_seconds", g->stats.guest_ns / 1e9,
                               "console_bytes", (json_int_t)g->stats.console_bytes,
                               "console_dropped", (json_int_t)g->stats.console_dropped);
-    return json_pack("{s:s, s:f, s:f, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:b}", "job", j->name,
-                     "score", g->score, "max_score", g->max_score, "passed",
-                     g->passed == j->ntests, "deterministic", j->deterministic, "exit", ex,
+    return json_pack("{s:s, s:f, s:f, s:b, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:b}", "job",
+                     j->name, "score", g->score, "max_score", g->max_score, "passed",
+                     g->passed == j->ntests, "deterministic", j->deterministic, "network",
+                     j->network, "exit", ex,
                      "stats", stats, "dialogue", steps, "tests", tests, "console",
                      bytes_string(transcript(g), g->len), "console_truncated",
                      g->stats.console_dropped != 0);
@@ -402,6 +403,29 @@ static void usage(FILE *f)
           "exit status: 0 all tests passed, 1 some failed, 2 bad job file, 3 infrastructure\n"
           "error (docs/grading.md)\n",
           f);
+}
+
+/*
+ * A bare-metal guest that could not be built is the submission's fault (its tests fail)
+ * unless the board itself cannot be built: the network the job asks for (a build without
+ * libslirp, a hostfwd port in use). Then true, with that message in err.
+ */
+static bool network_unavailable(const struct rvisor_config *cfg, char *err, size_t errlen)
+{
+    struct rvisor_config probe = *cfg;
+    rvisor_vm *vm;
+    char msg[512];
+    if (!cfg->ndevices)
+        return false;
+    probe.dtb_only = true; /* the board without the program */
+    probe.kernel = NULL;
+    probe.console_out = NULL;
+    if (rvisor_vm_create(&probe, &vm, msg, sizeof(msg)) < 0) {
+        snprintf(err, errlen, "%s", msg);
+        return true;
+    }
+    rvisor_vm_destroy(vm);
+    return false;
 }
 
 static int grade_run(const char *path, const char *results, const char *json_out,
@@ -463,8 +487,13 @@ static int grade_run(const char *path, const char *results, const char *json_out
     cfg.console_out = on_output;
     cfg.console_opaque = &g;
     cfg.console_limit = job.console_bytes;
+    struct rvisor_device nic = {.kind = RVISOR_DEVICE_NET, .netdev = job.netdev};
+    if (job.network) {
+        cfg.devices = &nic;
+        cfg.ndevices = 1;
+    }
     if (rvisor_vm_create(&cfg, &g.vm, err, sizeof(err)) < 0) {
-        if (job.guest != GRADE_BAREMETAL) {
+        if (job.guest != GRADE_BAREMETAL || network_unavailable(&cfg, err, sizeof(err))) {
             fprintf(stderr, "rvisor grade: cannot start the guest: %s\n", err);
             goto out;
         }

@@ -8,12 +8,14 @@
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #endif
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "devices/host/netswitch.h"
+#include "hv/clock.h"
 #include "hv/monitor.h"
 #include "lib/lib_internal.h"
 
@@ -27,7 +29,44 @@ struct rvisor_host {
     unsigned nics;       /* network cards so far: the next default MAC */
     atomic_bool running; /* inside rvisor_host_run */
     bool ran;
+    atomic_bool run_over; /* rvisor_host_run is done: the watchdog quits */
 };
+
+#define WATCHDOG_TICK_NS 10000000ull /* the watchdog's longest sleep */
+
+/*
+ * config.timeout_ns on a host: a thread that stops each VM whose host time ran out
+ * (measured from the start of rvisor_host_run) and marks it TIMEOUT.
+ */
+static void *watchdog_main(void *p)
+{
+    struct rvisor_host *h = p;
+    uint64_t t0 = clock_host_ns();
+    bool *done = calloc(h->nvms, sizeof(*done));
+    while (done && !atomic_load(&h->run_over)) {
+        uint64_t now = clock_host_ns(), next = now + WATCHDOG_TICK_NS;
+        for (unsigned i = 0; i < h->nvms; i++) {
+            rvisor_vm *v = h->vms[i];
+            struct vm_exit ex;
+            if (!v->timeout_ns || done[i])
+                continue;
+            if (now - t0 < v->timeout_ns) {
+                if (t0 + v->timeout_ns < next)
+                    next = t0 + v->timeout_ns;
+                continue;
+            }
+            done[i] = true;
+            hv_vm_exit(h->hv, v->host_index, &ex);
+            if (ex.kind != VM_EXIT_NONE)
+                continue;
+            v->host_end = RVISOR_EXIT_TIMEOUT; /* read once the run is over */
+            hv_vm_stop(h->hv, v->host_index, NULL, 0);
+        }
+        clock_sleep_ns(next > now ? next - now : 0);
+    }
+    free(done);
+    return NULL;
+}
 
 static bool hc_ok(const struct rvisor_host_config *hc, char *err, size_t errlen)
 {
@@ -295,14 +334,28 @@ int rvisor_host_run(rvisor_host *h, char *err, size_t errlen)
         atomic_store(&h->running, false);
         return -1;
     }
-    for (unsigned i = 0; i < h->nvms; i++)
+    bool timeouts = false;
+    for (unsigned i = 0; i < h->nvms; i++) {
         if (h->vms[i]->display)
             window = h->vms[i];
+        timeouts |= h->vms[i]->timeout_ns != 0;
+    }
+    pthread_t wd;
+    atomic_store(&h->run_over, false);
+    if (timeouts && pthread_create(&wd, NULL, watchdog_main, h) != 0) {
+        lib_err(err, errlen, "cannot start the watchdog thread (timeout_ns)");
+        monitor_destroy(mon);
+        atomic_store(&h->running, false);
+        return -1;
+    }
     int rc = 0;
     if (window)
         rc = vm_display_run(window->vm, window->cfg.name, run_hv, h->hv, err, errlen);
     else
         hv_run(h->hv);
+    atomic_store(&h->run_over, true);
+    if (timeouts)
+        pthread_join(wd, NULL);
     monitor_destroy(mon); /* before anything else: no command may reach the hv any more */
     h->ran = rc == 0;
     atomic_store(&h->running, false);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Running programs: finisher exit codes, HTIF, --max-insns, --trace, -m, the demo guest.
+# Running programs: finisher exit codes, HTIF, --max-insns, --timeout, faults, --trace, -m,
+# the demo guest.
 source "$(dirname "$0")/common.bash"
 
 build pass '.globl _start
@@ -11,6 +12,9 @@ _start: li t0, 0x100000; li t1, (42 << 16) | 0x3333; sw t1, 0(t0); j .'
 build spin '.globl _start
 .section .text.init
 _start: addi a0, a0, 1; j _start'
+build illegal '.globl _start
+.section .text.init
+_start: csrw mtvec, zero; li a0, 1; .word 0; j .'
 build wfi_forever '.globl _start
 .section .text.init
 _start: csrw mie, zero; wfi; j _start'
@@ -54,6 +58,16 @@ expect_status 124 "--max-insns stops a spinning guest" -- -M virt -bios none --m
     -kernel "$WORK/spin.elf"
 expect_output "--max-insns says why" "instruction limit reached after 100000 instructions" \
     "$WORK/err"
+expect_status 126 "--timeout stops a spinning guest" -- -M virt -bios none --timeout 0.2 \
+    -kernel "$WORK/spin.elf"
+expect_output "--timeout says why" "time limit reached after [0-9]+ instructions" "$WORK/err"
+expect_status 123 "an illegal instruction without a trap handler is a fault" -- -M virt \
+    -bios none -kernel "$WORK/illegal.elf"
+expect_output "the fault names cause and pc" \
+    "illegal instruction at pc 0x8000000[0-9a-f] \(tval 0x0\) on hart 0, and no M-mode trap handler" \
+    "$WORK/err"
+expect_status 123 "the same on 2 harts and 2 threads" -- -M virt -bios none -smp 2 \
+    --threads 2 -kernel "$WORK/illegal.elf"
 expect_status 0 "HTIF pass" -- -M virt -bios none -kernel "$WORK/htif_pass.elf"
 expect_output "HTIF console output" "^hi from htif$"
 expect_status 9 "HTIF failure code" -- -M virt -bios none -kernel "$WORK/htif_fail.elf"

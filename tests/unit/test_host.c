@@ -1,7 +1,7 @@
 /*
  * librvisor hosts (include/rvisor.h): several VMs on worker threads, as the rvisor program
  * runs them. Exits and exit statuses, console callbacks and input from worker threads,
- * instruction limits, stop and pause from another thread, --config files (and their
+ * instruction and time limits, stop and pause from another thread, --config files (and their
  * errors), a host's VM refused by the caller-driven functions, dtb_only, bad devices.
  */
 #if !defined(_POSIX_C_SOURCE)
@@ -244,6 +244,29 @@ START_TEST(test_pause_stop_other_thread)
 }
 END_TEST
 
+START_TEST(test_timeout)
+{
+    rvisor_host *h = host_new(2);
+    struct rvisor_config spin = guest(P_LOOP), pass = guest(P_PASS);
+    struct timespec t0, t1;
+    spin.timeout_ns = 100000000; /* 0.1 s */
+    rvisor_vm *vs = add(h, &spin, "spin"), *vp = add(h, &pass, "pass");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run(h);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    struct rvisor_exit ex;
+    rvisor_vm_exit(vs, &ex);
+    ck_assert_int_eq(ex.kind, RVISOR_EXIT_TIMEOUT);
+    ck_assert_int_eq(ex.source, RVISOR_SOURCE_HOST);
+    ck_assert_int_eq(rvisor_exit_status(&ex), RVISOR_STATUS_TIMEOUT);
+    ck_assert_msg(s >= 0.1 && s < 5, "the run took %.3f s", s);
+    rvisor_vm_exit(vp, &ex);
+    ck_assert_int_eq(ex.kind, RVISOR_EXIT_POWEROFF); /* the limit is the spinner's only */
+    rvisor_host_destroy(h);
+}
+END_TEST
+
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -383,6 +406,7 @@ int main(void)
     tcase_add_test(tc, test_console_callbacks);
     tcase_add_test(tc, test_console_in);
     tcase_add_test(tc, test_pause_stop_other_thread);
+    tcase_add_test(tc, test_timeout);
     tcase_add_test(tc, test_config_file);
     tcase_add_test(tc, test_bad_configs);
     tcase_add_test(tc, test_dtb_only);
