@@ -2,7 +2,8 @@
 # The autograder's costs (issue 8), against starting qemu-system-riscv64 once per job:
 #  1. start-up cost: guests per second for a trivial bare-metal job (print, power off)
 #     - `rvisor grade JOB.json`, one process per job (as one container per job would)
-#     - librvisor in one process (examples/embed: 100 guests on 1 thread)
+#     - librvisor in one process (examples/embed: 100 guests on 1 thread, one after the
+#       other; and --host: all 100 at once on one rvisor_host of 1 worker thread)
 #     - qemu-system-riscv64 -M virt -bios none -kernel pass.elf, one process per job
 #  2. the Linux example (examples/linux): `rvisor grade` of the job (boot, dialogue,
 #     power off) against QEMU booting the same kernel with the same files added and the
@@ -38,6 +39,7 @@ for r in $(seq "$RUNS"); do
     for j in $(seq $JOBS); do timeout 20 "$QEMU" -M virt -m 16M -bios none -nographic -kernel "$WORK/pass.elf" </dev/null >/dev/null 2>&1 || true; done
     t2=$(now)
     "$EMBED" 100 1 | sed -n 's/.* \([0-9.]*\) guests\/s$/\1/p' >>"$WORK/embed"
+    "$EMBED" --host 100 1 | sed -n 's/.* \([0-9.]*\) guests\/s$/\1/p' >>"$WORK/embed-host"
     awk -v a="$t0" -v b="$t1" -v n=$JOBS 'BEGIN { print n / (b - a) }' >>"$WORK/cli"
     awk -v a="$t1" -v b="$t2" -v n=$JOBS 'BEGIN { print n / (b - a) }' >>"$WORK/qemu"
 done
@@ -65,6 +67,7 @@ done
 
 read -r cli _ <<<"$(stats "$WORK/cli" 1)"
 read -r emb _ <<<"$(stats "$WORK/embed" 0)"
+read -r embh _ <<<"$(stats "$WORK/embed-host" 0)"
 read -r qem _ <<<"$(stats "$WORK/qemu" 1)"
 read -r lrv _ <<<"$(stats "$WORK/lx-rv" 2)"
 read -r lqe _ <<<"$(stats "$WORK/lx-qemu" 2)"
@@ -75,4 +78,5 @@ echo "| measure | rvisor | qemu-system-riscv64 | ratio |"
 echo "| --- | --- | --- | --- |"
 echo "| trivial bare-metal job, one process per job (jobs/s) | $cli | $qem | $(ratio "$cli" "$qem") |"
 echo "| trivial guests in one process, librvisor (guests/s) | $emb | - | $(ratio "$emb" "$qem") |"
+echo "| the same 100 at once on one librvisor host (guests/s) | $embh | - | $(ratio "$embh" "$qem") |"
 echo "| grading the Linux example (s) | $lrv | $lqe | $(ratio "$lqe" "$lrv") |"

@@ -457,10 +457,17 @@ static int parse_tests(struct ctx *c, json_t *t, struct grade_job *j)
     return 0;
 }
 
+/* A message of rvisor_check_netdev without its "-nic: " (the option it would be). */
+static const char *nic_msg(const char *msg)
+{
+    return strncmp(msg, "-nic: ", 6) ? msg : msg + 6;
+}
+
 /*
  * "network": false (the default), true (one virtio-net card on user-mode NAT), or
  * {"hostfwd": ["tcp::8080-:80", ...]}: the same with host ports forwarded to the guest.
- * The back end is the -netdev string "user[,hostfwd=RULE]...", checked here.
+ * The back end is the -nic string "user[,hostfwd=RULE]..." (struct rvisor_device.netdev),
+ * checked here.
  */
 static int parse_network(struct ctx *c, json_t *n, struct grade_job *j)
 {
@@ -488,8 +495,8 @@ static int parse_network(struct ctx *c, json_t *n, struct grade_job *j)
             return fail(c, "network.hostfwd[%zu]: must be a rule like \"tcp::8080-:80\" "
                            "([tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT)", i);
         snprintf(spec, sizeof(spec), "user,hostfwd=%s", rule);
-        if (rvisor_check_netdev(spec, false, NULL, 0, msg, sizeof(msg)) < 0)
-            return fail(c, "network.hostfwd[%zu]: %s", i, msg);
+        if (rvisor_check_netdev(spec, true, NULL, 0, msg, sizeof(msg)) < 0)
+            return fail(c, "network.hostfwd[%zu]: %s", i, nic_msg(msg));
         len += strlen(",hostfwd=") + strlen(rule);
     }
     if (!(j->netdev = malloc(len)))
@@ -499,8 +506,8 @@ static int parse_network(struct ctx *c, json_t *n, struct grade_job *j)
         strcat(j->netdev, ",hostfwd=");
         strcat(j->netdev, json_string_value(json_array_get(fwd, i)));
     }
-    if (rvisor_check_netdev(j->netdev, false, NULL, 0, msg, sizeof(msg)) < 0)
-        return fail(c, "network.hostfwd: %s", msg); /* e.g. too many rules */
+    if (rvisor_check_netdev(j->netdev, true, NULL, 0, msg, sizeof(msg)) < 0)
+        return fail(c, "network.hostfwd: %s", nic_msg(msg)); /* e.g. too many rules */
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # librvisor installed into a temporary prefix: examples/embed builds against it with
-# find_package(rvisor) (shared and static) and with pkg-config, and runs its 100 guests.
+# find_package(rvisor) (shared and static) and with pkg-config, and runs its 100 guests
+# (one after the other, and all at once on a host); the installed rvisor program runs.
 source "$(dirname "$0")/common.bash"
 BUILD=$(cd "$(dirname "$RVISOR")" && pwd)
 SRC="$HERE/../.."
@@ -35,6 +36,9 @@ if cmake -S "$WORK/proj" -B "$WORK/proj/b" -DCMAKE_PREFIX_PATH="$PREFIX" \
         ok "embed (shared): $(cat "$WORK/out")" || { not_ok "embed (shared)"; cat "$WORK/out"; }
     "$WORK/proj/b/embed_static" 20 1 >"$WORK/out" 2>&1 &&
         ok "embed (static): $(cat "$WORK/out")" || { not_ok "embed (static)"; cat "$WORK/out"; }
+    LD_LIBRARY_PATH="$PREFIX/lib" "$WORK/proj/b/embed_shared" --host 100 2 >"$WORK/out" 2>&1 &&
+        ok "embed --host (100 guests at once on one host): $(cat "$WORK/out")" ||
+        { not_ok "embed --host"; cat "$WORK/out"; }
 else
     not_ok "find_package(rvisor)"; tail -20 "$WORK/cm.log"
 fi
@@ -54,6 +58,12 @@ if cc $SAN -o "$WORK/embed_pcs" "$SRC/examples/embed/embed.c" $(pkg-config --sta
 else
     not_ok "pkg-config --static"; head -10 "$WORK/pcs.log"
 fi
+# the installed rvisor program runs (it links the installed librvisor.so through its rpath)
+build pass '.globl _start
+.section .text.init
+_start: li t0, 0x100000; li t1, 0x5555; sw t1, 0(t0); j .'
+"$PREFIX/bin/rvisor" -bios none -kernel "$WORK/pass.elf" </dev/null >"$WORK/out" 2>&1 &&
+    ok "installed rvisor runs a guest" || { not_ok "installed rvisor"; cat "$WORK/out"; }
 # the shared library exports the API and nothing else
 if nm -D --defined-only "$PREFIX"/lib/librvisor.so | awk '{print $3}' | grep -v '^rvisor_' | grep -q .; then
     not_ok "librvisor.so exports non-API symbols"; else ok "librvisor.so exports only rvisor_*"; fi
