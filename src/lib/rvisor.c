@@ -1,8 +1,10 @@
 /*
- * librvisor (include/rvisor.h): the public embedding API over vm_create (hv/vm.h), the
- * config loader (hv/config.h) and the caller-driven runner (hv/vm_api.h). A rvisor_vm
- * owns copies of every string its vm_config points to, its console sink (which counts
- * and caps output), and the limits that end it (total instructions, total host time).
+ * librvisor (include/rvisor.h): VMs. A public struct rvisor_config (or --config JSON)
+ * becomes a vm_config (hv/vm.h) and a machine; rvisor_vm_run drives it on the caller's
+ * thread through the caller-driven runner (hv/vm_api.h); results, memory, registers.
+ * A rvisor_vm owns copies of every string its vm_config points to, its console
+ * (console.c) and the limits that end it (total instructions, total host time). VMs on
+ * a host (host.c) are built here too but run by the host's scheduler.
  */
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* strdup */
