@@ -219,7 +219,8 @@ enum rvisor_stop {
     RVISOR_STOP_TIMEOUT,  /* this call's host-time limit passed */
     RVISOR_STOP_PAUSED,   /* rvisor_vm_pause was called */
     RVISOR_STOP_IDLE,     /* every hart waits for an interrupt and no timer is set:
-                             only console input can wake the guest */
+                             only console input can wake the guest (a VM with a network
+                             card waits for packets instead, until the call's limits) */
     RVISOR_STOP_ERROR = -1, /* bad argument */
 };
 

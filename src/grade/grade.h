@@ -73,7 +73,7 @@ struct grade_job {
     uint64_t console_bytes;
     bool deterministic;
     bool network; /* one virtio-net card on user-mode NAT (libslirp) */
-    char *netdev; /* its back end in -netdev syntax ("user[,hostfwd=RULE]..."), or NULL */
+    char *netdev; /* its back end in -nic syntax ("user[,hostfwd=RULE]..."), or NULL */
     bool wait_exit; /* after the dialogue: run until the guest ends (default) */
     struct grade_step *steps;
     unsigned nsteps;

@@ -198,7 +198,9 @@ static void run_job(struct grade_state *g)
     }
     rvisor_vm_stop(g->vm); /* after_dialogue "stop", or a failed step */
     rvisor_vm_exit(g->vm, &g->exit);
-    if (g->exit.kind == RVISOR_EXIT_STOPPED && host_s() - t_job > g->wall_s) {
+    /* the library's TIMEOUT is the same limit (cfg.timeout_ns) */
+    if ((g->exit.kind == RVISOR_EXIT_STOPPED && host_s() - t_job > g->wall_s) ||
+        g->exit.kind == RVISOR_EXIT_TIMEOUT) {
         g->exit.kind = RVISOR_EXIT_TIMEOUT;
         snprintf(g->exit.message, sizeof(g->exit.message),
                  "wall-clock limit of %g s reached", g->wall_s);
@@ -399,7 +401,8 @@ static void usage(FILE *f)
           "  --transcript FILE  the console transcript\n"
           "  --quiet            no summary on stdout\n"
           "  --realtime         guest time follows the host clock (default: deterministic,\n"
-          "                     unless the job says \"deterministic\": false)\n"
+          "                     unless the job says \"deterministic\": false or has a\n"
+          "                     \"network\")\n"
           "exit status: 0 all tests passed, 1 some failed, 2 bad job file, 3 infrastructure\n"
           "error (docs/grading.md)\n",
           f);
@@ -487,7 +490,8 @@ static int grade_run(const char *path, const char *results, const char *json_out
     cfg.console_out = on_output;
     cfg.console_opaque = &g;
     cfg.console_limit = job.console_bytes;
-    struct rvisor_device nic = {.kind = RVISOR_DEVICE_NET, .netdev = job.netdev};
+    struct rvisor_device nic = {
+        .kind = RVISOR_DEVICE_NET, .netdev = job.netdev, .mac = "52:54:00:12:34:56"};
     if (job.network) {
         cfg.devices = &nic;
         cfg.ndevices = 1;

@@ -3,22 +3,99 @@
  * on the calling thread in slices of VM_SLICE instructions, as hv/sched.c runs them in
  * deterministic mode, with the device service, WFI parking, timer deadlines (jumped over
  * in deterministic mode, slept through otherwise), guest reboots, and console input
- * queued by other threads. Exits, their sources and fatal faults are recorded by the VM
- * itself (hv/vm.c: a trap that leads nowhere ends it with VM_EXIT_FAULT through
- * hart_env.fatal_trap, unless a debugger is attached); this file copies the fault into
- * r->fault for the library.
+ * queued by other threads. The runner is the VM's scheduler (vm->sched) as far as
+ * wake-ups go: an interrupt raised on another thread (a network back end delivering a
+ * frame) or queued input ends the sleep of a run whose harts all wait. Exits, their
+ * sources and fatal faults are recorded by the VM itself (hv/vm.c: a trap that leads
+ * nowhere ends it with VM_EXIT_FAULT through hart_env.fatal_trap, unless a debugger is
+ * attached); this file copies the fault into r->fault for the library.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu/csr.h"
 #include "cpu/hart.h"
 #include "devices/bus.h"
+#include "devices/virtio_net.h"
 #include "hv/clock.h"
 #include "hv/vm_api.h"
 #include "hv/vm_internal.h"
 
 #define VM_API_IDLE_SLEEP_NS 1000000ull /* longest sleep while every hart waits */
+
+/* ---- wake-ups: the runner as the VM's scheduler (struct vm_sched_ops) ---- */
+
+static void api_wake(struct vm_api_runner *r)
+{
+    pthread_mutex_lock(&r->wake_lock);
+    r->woken = true;
+    pthread_cond_signal(&r->wake_cond);
+    pthread_mutex_unlock(&r->wake_lock);
+}
+
+static void api_sched_wake(void *opaque, unsigned hart)
+{
+    (void)hart;
+    api_wake(opaque);
+}
+
+static bool api_sched_running(void *opaque, unsigned hart)
+{
+    (void)opaque;
+    (void)hart;
+    return false; /* harts take turns on the runner's thread: none runs beside the caller */
+}
+
+static void api_sched_exit(void *opaque)
+{
+    api_wake(opaque);
+}
+
+static const struct vm_sched_ops api_sched_ops = {
+    .wake = api_sched_wake, .running = api_sched_running, .exit = api_sched_exit};
+
+/* From the first run on, interrupts raised on other threads reach this runner. */
+static void api_attach(struct vm_api_runner *r)
+{
+    if (!r->vm->sched) {
+        r->vm->sched_opaque = r;
+        r->vm->sched = &api_sched_ops;
+    }
+}
+
+/* A network card's back end raises interrupts on its own thread at any time. */
+static bool api_async_irqs(const struct vm *vm)
+{
+    for (unsigned s = 0; s < VM_MAX_VIRTIO; s++)
+        if (vm->net[s])
+            return true;
+    return false;
+}
+
+/* Forget earlier wake-ups: the runner is about to look whether a hart can run. */
+static void api_unwake(struct vm_api_runner *r)
+{
+    pthread_mutex_lock(&r->wake_lock);
+    r->woken = false;
+    pthread_mutex_unlock(&r->wake_lock);
+}
+
+/* Sleep up to ns host nanoseconds unless woken since the last api_unwake. */
+static void api_sleep(struct vm_api_runner *r, uint64_t ns)
+{
+    /* pthread_cond_timedwait's clock is CLOCK_REALTIME (the only one on some hosts) */
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    uint64_t t = (uint64_t)ts.tv_nsec + ns;
+    ts.tv_sec += (time_t)(t / 1000000000ull);
+    ts.tv_nsec = (long)(t % 1000000000ull);
+    pthread_mutex_lock(&r->wake_lock);
+    while (!r->woken)
+        if (pthread_cond_timedwait(&r->wake_cond, &r->wake_lock, &ts) != 0)
+            break;
+    pthread_mutex_unlock(&r->wake_lock);
+}
 
 int vm_api_init(struct vm_api_runner *r, struct vm *vm)
 {
@@ -26,12 +103,32 @@ int vm_api_init(struct vm_api_runner *r, struct vm *vm)
     r->vm = vm;
     if (pthread_mutex_init(&r->in_lock, NULL) != 0)
         return -1;
+    if (pthread_mutex_init(&r->wake_lock, NULL) != 0) {
+        pthread_mutex_destroy(&r->in_lock);
+        return -1;
+    }
+    if (pthread_cond_init(&r->wake_cond, NULL) != 0) {
+        pthread_mutex_destroy(&r->wake_lock);
+        pthread_mutex_destroy(&r->in_lock);
+        return -1;
+    }
     return 0;
 }
 
 void vm_api_fini(struct vm_api_runner *r)
 {
+    struct vm *vm = r->vm;
+    if (vm && vm->sched == &api_sched_ops) {
+        /* no back end thread may wake a runner that is gone (vm_destroy stops them too) */
+        for (unsigned s = 0; s < VM_MAX_VIRTIO; s++)
+            if (vm->net[s])
+                virtio_net_stop(vm->net[s]);
+        vm->sched = NULL;
+        vm->sched_opaque = NULL;
+    }
     free(r->in_buf);
+    pthread_cond_destroy(&r->wake_cond);
+    pthread_mutex_destroy(&r->wake_lock);
     pthread_mutex_destroy(&r->in_lock);
 }
 
@@ -55,6 +152,8 @@ int vm_api_send(struct vm_api_runner *r, const uint8_t *buf, size_t len)
     r->in_len += len;
 out:
     pthread_mutex_unlock(&r->in_lock);
+    if (rc == 0)
+        api_wake(r); /* a run waiting for an interrupt feeds it to the UART */
     return rc;
 }
 
@@ -145,6 +244,7 @@ enum vm_api_stop vm_api_run(struct vm_api_runner *r, uint64_t max_insns, uint64_
     enum vm_api_stop stop;
 
     r->started = true;
+    api_attach(r);
     for (;;) {
         if (exited(vm) && !handle_exit(r)) {
             stop = VM_API_STOP_EXIT;
@@ -191,7 +291,11 @@ enum vm_api_stop vm_api_run(struct vm_api_runner *r, uint64_t max_insns, uint64_
         vm_service(vm, false);
         if (any || exited(vm))
             continue;
-        /* nothing could run: every hart waits for an interrupt (or is stopped) */
+        /*
+         * Nothing could run: every hart waits for an interrupt (or is stopped). A wake-up
+         * after api_unwake (an interrupt from another thread, input) ends the sleep below.
+         */
+        api_unwake(r);
         vm_api_feed(r);
         bool wake = false;
         for (unsigned i = 0; i < vm->nharts && !wake; i++)
@@ -199,24 +303,29 @@ enum vm_api_stop vm_api_run(struct vm_api_runner *r, uint64_t max_insns, uint64_
         if (wake)
             continue;
         uint64_t d = vm_next_deadline(vm, r->parked), now = clock_ticks(&vm->clock);
-        if (d == UINT64_MAX) {
+        if (d == UINT64_MAX && !api_async_irqs(vm)) {
             stop = VM_API_STOP_IDLE;
             break;
         }
-        if (vm->cfg.deterministic) {
+        if (vm->cfg.deterministic && d != UINT64_MAX) {
             clock_advance_to(&vm->clock, d);
             continue;
         }
-        uint64_t ns = d > now ? (d - now) * (1000000000ull / CLOCK_TIMEBASE_HZ) : 0;
-        if (ns > VM_API_IDLE_SLEEP_NS)
-            ns = VM_API_IDLE_SLEEP_NS;
+        /* no timer but a network card: wait for its interrupt (guest time stands still
+           meanwhile when deterministic) */
+        uint64_t ns = VM_API_IDLE_SLEEP_NS, tick_ns = 1000000000ull / CLOCK_TIMEBASE_HZ;
+        if (d != UINT64_MAX && !vm->cfg.deterministic) {
+            uint64_t left = d > now ? d - now : 0;
+            if (left < ns / tick_ns)
+                ns = left * tick_ns;
+        }
         if (deadline_ns) {
             uint64_t t = clock_host_ns();
             if (t < deadline_ns && deadline_ns - t < ns)
                 ns = deadline_ns - t;
         }
         if (ns)
-            clock_sleep_ns(ns);
+            api_sleep(r, ns);
     }
     *ran = done;
     return stop;
@@ -229,6 +338,7 @@ int vm_api_step(struct vm_api_runner *r, unsigned hart)
         return -1;
     struct hart *h = &vm->harts[hart];
     r->started = true;
+    api_attach(r);
     vm_api_feed(r);
     uint64_t ret0 = h->csr.minstret;
     hart_step(h);

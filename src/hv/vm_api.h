@@ -34,7 +34,8 @@ enum vm_api_stop {
     VM_API_STOP_BUDGET,   /* this call's instruction budget is used up */
     VM_API_STOP_DEADLINE, /* this call's host deadline passed */
     VM_API_STOP_PAUSED,   /* the pause flag was raised */
-    VM_API_STOP_IDLE,     /* every hart waits for an interrupt only input could bring */
+    VM_API_STOP_IDLE,     /* every hart waits for an interrupt only input could bring
+                             (no timer is set and the VM has no network card) */
 };
 
 /* A fatal fault: the trap that could not be handled (a copy of struct vm_fault). */
@@ -62,6 +63,14 @@ struct vm_api_runner {
     /* optional source of more input, asked when the queue is empty (runner's thread) */
     size_t (*pull)(void *opaque, uint8_t *buf, size_t max);
     void *pull_opaque;
+    /*
+     * Wake-ups of a run that waits while every hart is parked: an interrupt raised on
+     * another thread (a network back end's), queued input, an exit. The runner is the
+     * VM's scheduler (vm->sched) from its first run until vm_api_fini.
+     */
+    pthread_mutex_t wake_lock;
+    pthread_cond_t wake_cond;
+    bool woken; /* under wake_lock */
 };
 
 /*
@@ -73,12 +82,17 @@ void vm_api_feed(void *runner);
 
 /* 0, or -1 (out of resources). */
 int vm_api_init(struct vm_api_runner *r, struct vm *vm);
+/* Before vm_destroy: stops the VM's network back ends (their threads wake the runner). */
 void vm_api_fini(struct vm_api_runner *r);
 
 /*
  * Run until the VM ends or a limit: max_insns (0: none) instructions in this call,
  * deadline_ns (host monotonic ns, clock_host_ns(); 0: none), *pause set. *ran: the
- * instructions retired in this call.
+ * instructions retired in this call. While every hart waits for an interrupt it sleeps
+ * until the next timer (deterministic: jumps there), an interrupt from another thread
+ * or queued input, at most 1 ms at a time (*pause and pull are polled); with no timer
+ * set it returns VM_API_STOP_IDLE, unless the VM has a network card (whose back end can
+ * raise an interrupt any time): then it waits for one until deadline_ns or *pause.
  */
 enum vm_api_stop vm_api_run(struct vm_api_runner *r, uint64_t max_insns, uint64_t deadline_ns,
                             atomic_bool *pause, uint64_t *ran);

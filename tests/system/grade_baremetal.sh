@@ -120,7 +120,7 @@ bad_job "unknown step" '{"guest": {"kernel": "x.elf"}, "tests": [{"name": "a", "
 bad_job "negative points" '{"guest": {"kernel": "x.elf"}, "tests": [{"name": "a", "output": "x", "points": -1}]}' 'points: must be between'
 bad_job "bad memory" '{"guest": {"kernel": "x.elf", "memory": "lots"}, "tests": [{"name": "a", "output": "x"}]}' 'guest.memory'
 bad_job "empty step" '{"guest": {"kernel": "x.elf"}, "dialogue": [{}], "tests": [{"name": "a", "output": "x"}]}' 'dialogue\[0\]: needs'
-bad_job "network" '{"guest": {"kernel": "x.elf"}, "network": true, "tests": [{"name": "a", "output": "x"}]}' 'network'
+bad_job "network + deterministic" '{"guest": {"kernel": "x.elf"}, "network": true, "deterministic": true, "tests": [{"name": "a", "output": "x"}]}' 'deterministic: .*network'
 "$RVISOR" grade "$WORK/nonexistent.json" </dev/null >"$WORK/out" 2>"$WORK/err"
 [ $? -eq 2 ] && grep -q 'nonexistent.json' "$WORK/err" && ok "missing job file: exit 2" || not_ok "missing job file"
 "$RVISOR" grade </dev/null >"$WORK/out" 2>"$WORK/err"
