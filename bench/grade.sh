@@ -18,7 +18,11 @@ need riscv64-linux-gnu-gcc "apt-get install gcc-riscv64-linux-gnu"
 ROMS=${RVISOR_ROMS_OUT:-$HOME/.cache/rvisor/roms}
 for f in "$ROMS/Image" "$ROMS/initramfs.cpio.gz"; do [ -f "$f" ] || die "$f missing: run roms/build.sh"; done
 setup
+[ -n "${EMBED:-}" ] && EMBED_GIVEN=1
 EMBED=${EMBED:-$(dirname "$RVISOR")/rvisor_embed_example}
+if [ -z "${EMBED_GIVEN:-}" ] && [ -f "$(dirname "$RVISOR")/CMakeCache.txt" ]; then
+    cmake --build "$(dirname "$RVISOR")" --target rvisor_embed_example >/dev/null 2>&1 || true
+fi
 [ -x "$EMBED" ] || die "no $EMBED (build the rvisor_embed_example target)"
 JOBS=20
 
