@@ -38,7 +38,11 @@ void exec_sfence_vma(struct hart *h, const struct insn *in)
         hart_illegal(h, in->raw);
         return;
     }
-    hart_tlb_flush_entries(h); /* blocks are keyed by physical address: they stay */
+    /* blocks are keyed by physical address: they stay */
+    if (in->rs1)
+        hart_tlb_flush_va(h, h->x[in->rs1]); /* one address (rs2's ASID: any, no tags) */
+    else
+        hart_tlb_flush_entries(h);
 }
 
 enum csr_op { CSR_OP_WRITE, CSR_OP_SET, CSR_OP_CLEAR };

@@ -209,6 +209,7 @@ struct hart {
     bool wfi;                 /* WFI executed with nothing pending: return HART_STOP_WFI */
 
     struct tlb tlb;
+    unsigned walk_span; /* span (tlb.h) of the last translation, for its TLB entry */
     struct bus *bus;
     const struct hart_env *env;
 
@@ -330,6 +331,8 @@ void hart_tlb_flush(struct hart *h);
 void hart_tlb_ctx_update(struct hart *h);
 /* Invalidate the TLB entries only (sfence.vma, satp and PMP writes). */
 void hart_tlb_flush_entries(struct hart *h);
+/* sfence.vma with an address: drop the cached translations of va (any context). */
+void hart_tlb_flush_va(struct hart *h, uint64_t va);
 /*
  * Ask hart h, possibly running on another thread, to flush its TLB and any other cached
  * translation before its next instruction (remote sfence.vma, SBI RFENCE). Returns at

@@ -141,6 +141,7 @@ static enum mmu_status mmu_leaf(struct hart *h, struct mmu_walk *w, uint8_t *ptr
         }
     }
     *pa = ((ppn & ~low_ppn) << 12) | (w->va & ((1ull << (12 + 9 * level)) - 1));
+    h->walk_span = 9 * level;
     return MMU_OK;
 }
 
@@ -176,6 +177,7 @@ enum mmu_status mmu_translate(struct hart *h, uint64_t va, enum rv_access acc, e
     struct mmu_walk w = {.va = va, .acc = acc, .priv = priv, .update_ad = update_ad};
     enum mmu_status st;
 
+    h->walk_span = 0;
     if (priv == PRIV_M || levels == 0) {
         *pa = va;
         return MMU_OK;
@@ -199,6 +201,20 @@ void hart_tlb_flush_entries(struct hart *h)
     for (unsigned a = 0; a < 3; a++) {
         for (unsigned i = 0; i < TLB_SIZE; i++)
             h->tlb.e[a][i].vpage = TLB_INVALID_TAG;
+    }
+}
+
+void hart_tlb_flush_va(struct hart *h, uint64_t va)
+{
+    uint64_t vpn = (va >> TLB_PAGE_SHIFT) & ((1ull << TLB_CTX_SHIFT) - 1);
+
+    for (unsigned a = 0; a < 3; a++) {
+        for (unsigned i = 0; i < TLB_SIZE; i++) {
+            struct tlb_entry *e = &h->tlb.e[a][i];
+            uint64_t epn = e->vpage & ((1ull << TLB_CTX_SHIFT) - 1);
+            if (e->vpage != TLB_INVALID_TAG && ((epn ^ vpn) >> e->span) == 0)
+                e->vpage = TLB_INVALID_TAG;
+        }
     }
 }
 
@@ -272,6 +288,7 @@ static void tlb_fill(struct hart *h, enum rv_access acc, enum rv_priv priv, uint
     e->vpage = tlb_tag(h, acc, va);
     e->addend = (uintptr_t)host - (uintptr_t)(va & ~PAGE_MASK);
     e->ppage = pa >> TLB_PAGE_SHIFT;
+    e->span = h->walk_span;
 }
 
 /* --- slow paths --- */

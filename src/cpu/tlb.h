@@ -11,7 +11,8 @@
  * matter), so the hit test stays one compare. A store entry is only ever made from a
  * store translation (a load entry can never serve a store: separate arrays), never for
  * a page that holds cached code (cpu/block.h), and from bus_ram_ptr_write (quotas).
- * satp, PMP and sfence.vma still flush everything (no ASID tags).
+ * satp, PMP and sfence.vma x0 flush everything (no ASID tags); sfence.vma with an
+ * address drops only the entries whose mapping (a page or a superpage: `span`) holds it.
  */
 #ifndef RVISOR_CPU_TLB_H
 #define RVISOR_CPU_TLB_H
@@ -34,6 +35,7 @@ struct tlb_entry {
     uint64_t vpage;   /* (va >> 12) | context bits, or TLB_INVALID_TAG */
     uintptr_t addend; /* host address = va + addend */
     uint64_t ppage;   /* physical page number (for LR/SC reservation, tracing) */
+    uint64_t span;    /* log2 of the mapping's size in 4 KiB pages: 0, 9 (2 MiB), 18... */
 };
 
 struct tlb {

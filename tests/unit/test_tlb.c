@@ -95,6 +95,41 @@ START_TEST(test_hit_until_flush)
 }
 END_TEST
 
+/* sfence.vma with an address drops that page's entries (and a superpage's pieces) only. */
+START_TEST(test_flush_one_address)
+{
+    uint64_t v = 0;
+    uint64_t *pa_pte = fx_map(0x40000000, RAM_BASE + 0x1000, 0, PTE_V | PTE_R | PTE_W | PTE_A);
+    uint64_t *pb_pte = fx_map(0x40001000, RAM_BASE + 0x2000, 0, PTE_V | PTE_R | PTE_W | PTE_A);
+    uint64_t *mega = fx_map(0x40200000, RAM_BASE + 0x200000, 1, PTE_V | PTE_R | PTE_W | PTE_A);
+
+    fx_host(RAM_BASE + 0x1000)[0] = 0xa1;
+    fx_host(RAM_BASE + 0x2000)[0] = 0xb1;
+    fx_host(RAM_BASE + 0x3000)[0] = 0xa2;
+    fx_host(RAM_BASE + 0x4000)[0] = 0xb2;
+    fx_host(RAM_BASE + 0x205000)[0] = 0xc1; /* megapage, 4 KiB piece 5 */
+    fx_host(RAM_BASE + 0x5000)[0] = 0xc2;    /* piece 5 once the megapage moves to RAM_BASE */
+    ck_assert(hart_load(&fx.h, 0x40000000, 1, &v) && v == 0xa1);
+    ck_assert(hart_load(&fx.h, 0x40001000, 1, &v) && v == 0xb1);
+    ck_assert(hart_load(&fx.h, 0x40205000, 1, &v) && v == 0xc1);
+    *pa_pte = fx_mk_pte(RAM_BASE + 0x3000, PTE_V | PTE_R | PTE_W | PTE_A);
+    *pb_pte = fx_mk_pte(RAM_BASE + 0x4000, PTE_V | PTE_R | PTE_W | PTE_A);
+    *mega = fx_mk_pte(RAM_BASE + 0x000000, PTE_V | PTE_R | PTE_W | PTE_A);
+    hart_tlb_flush_va(&fx.h, 0x40000123);
+    ck_assert(!cached(ACCESS_LOAD, 0x40000000));
+    ck_assert(hart_load(&fx.h, 0x40000000, 1, &v) && v == 0xa2); /* the new mapping */
+    ck_assert(cached(ACCESS_LOAD, 0x40001000)); /* another page keeps its entry... */
+    ck_assert(hart_load(&fx.h, 0x40001000, 1, &v) && v == 0xb1); /* ...stale until fenced */
+    /* an address anywhere in the megapage drops its cached 4 KiB pieces */
+    ck_assert(cached(ACCESS_LOAD, 0x40205000));
+    hart_tlb_flush_va(&fx.h, 0x403ff000);
+    ck_assert(!cached(ACCESS_LOAD, 0x40205000));
+    ck_assert(hart_load(&fx.h, 0x40205000, 1, &v) && v == 0xc2);
+    hart_tlb_flush_va(&fx.h, 0x40001000);
+    ck_assert(hart_load(&fx.h, 0x40001000, 1, &v) && v == 0xb2);
+}
+END_TEST
+
 START_TEST(test_store_entry_needs_dirty)
 {
     uint64_t v = 0;
@@ -275,6 +310,7 @@ static Suite *tlb_suite(void)
     tcase_add_test(tc, test_partial_pmp_page_not_cached);
     tcase_add_test(tc, test_fetch);
     tcase_add_test(tc, test_amo_translate);
+    tcase_add_test(tc, test_flush_one_address);
     suite_add_tcase(s, tc);
     return s;
 }
