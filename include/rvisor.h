@@ -316,8 +316,24 @@ struct rvisor_stats {
     uint64_t console_dropped; /* output bytes over console_limit (dropped) */
     unsigned harts;
     uint64_t ram_size;
+    /* on a host: */
+    uint64_t committed;       /* bytes its quota counts: guest pages written at least
+                                 once, plus its host-side memory (harts, caches, devices) */
+    uint64_t committed_peak;  /* the highest `committed` so far */
+    uint64_t steal_ns;        /* time its harts were runnable but had no worker thread */
 };
 RVISOR_API int rvisor_vm_stats(rvisor_vm *vm, struct rvisor_stats *st);
+
+/*
+ * A host's VM, any time (also while the host runs): its fair-share weight (1..10000)
+ * and cap (% of one worker thread, 0: none); its hard and soft memory quotas in bytes
+ * (0: none; a VM at its hard quota is held until the quota is raised and it is resumed).
+ * 0, or -1 with a message.
+ */
+RVISOR_API int rvisor_vm_set_share(rvisor_vm *vm, unsigned weight, unsigned cap, char *err,
+                                   size_t errlen);
+RVISOR_API int rvisor_vm_set_quota(rvisor_vm *vm, uint64_t quota, uint64_t soft_quota,
+                                   char *err, size_t errlen);
 
 /* Guest-physical RAM (0, or -1 if any byte of the range is not RAM). */
 RVISOR_API int rvisor_vm_read_mem(rvisor_vm *vm, uint64_t paddr, void *buf, size_t len);

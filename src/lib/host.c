@@ -413,3 +413,28 @@ bool lib_host_running(const rvisor_vm *v)
 {
     return atomic_load(&v->host->running);
 }
+
+int lib_host_vm_set_share(rvisor_vm *v, unsigned weight, unsigned cap, char *err,
+                          size_t errlen)
+{
+    return hv_set_weight(v->host->hv, v->host_index, weight, err, errlen) < 0 ||
+                   hv_set_cap(v->host->hv, v->host_index, cap, err, errlen) < 0
+               ? -1
+               : 0;
+}
+
+int lib_host_vm_set_quota(rvisor_vm *v, uint64_t quota, uint64_t soft_quota, char *err,
+                          size_t errlen)
+{
+    return hv_set_quota(v->host->hv, v->host_index, quota, soft_quota, err, errlen);
+}
+
+uint64_t lib_host_vm_steal_ns(const rvisor_vm *v)
+{
+    uint64_t steal = 0;
+    struct hv_hart_stats hs;
+    for (unsigned i = 0; i < v->cfg.nharts; i++)
+        if (hv_query_hart(v->host->hv, v->host_index, i, &hs) == 0)
+            steal += hs.steal_ns;
+    return steal;
+}

@@ -97,5 +97,10 @@ int lib_host_vm_pause(rvisor_vm *v, char *err, size_t errlen);
 int lib_host_vm_resume(rvisor_vm *v, char *err, size_t errlen);
 int lib_host_vm_stop(rvisor_vm *v, char *err, size_t errlen);
 bool lib_host_running(const rvisor_vm *v);
+int lib_host_vm_set_share(rvisor_vm *v, unsigned weight, unsigned cap, char *err,
+                          size_t errlen);
+int lib_host_vm_set_quota(rvisor_vm *v, uint64_t quota, uint64_t soft_quota, char *err,
+                          size_t errlen);
+uint64_t lib_host_vm_steal_ns(const rvisor_vm *v);
 
 #endif

@@ -498,6 +498,26 @@ int rvisor_vm_resume(rvisor_vm *v, char *err, size_t errlen)
     return lib_host_vm_resume(v, err, errlen);
 }
 
+int rvisor_vm_set_share(rvisor_vm *v, unsigned weight, unsigned cap, char *err,
+                        size_t errlen)
+{
+    if (!v || !on_host(v)) {
+        lib_err(err, errlen, "weights and caps are for a host's VMs");
+        return -1;
+    }
+    return lib_host_vm_set_share(v, weight, cap, err, errlen);
+}
+
+int rvisor_vm_set_quota(rvisor_vm *v, uint64_t quota, uint64_t soft_quota, char *err,
+                        size_t errlen)
+{
+    if (!v || !on_host(v)) {
+        lib_err(err, errlen, "memory quotas are for a host's VMs");
+        return -1;
+    }
+    return lib_host_vm_set_quota(v, quota, soft_quota, err, errlen);
+}
+
 int rvisor_vm_step(rvisor_vm *v, unsigned hart)
 {
     if (!v || on_host(v) || v->cfg.dtb_only)
@@ -697,7 +717,10 @@ int rvisor_vm_stats(rvisor_vm *v, struct rvisor_stats *st)
         if (lib_host_vm_info(v, &info) == 0) {
             st->insns = info.insns;
             st->run_ns = info.run_ns;
+            st->committed = info.committed;
+            st->committed_peak = info.peak;
         }
+        st->steal_ns = lib_host_vm_steal_ns(v);
     }
     if (!on_host(v) || !lib_host_running(v))
         vm_api_counters(&v->run, &st->traps, &st->irqs, &st->guest_ns);

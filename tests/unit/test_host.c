@@ -267,6 +267,38 @@ START_TEST(test_timeout)
 }
 END_TEST
 
+START_TEST(test_share_quota_stats)
+{
+    char err[256];
+    rvisor_host *h = host_new(1);
+    struct rvisor_config a = guest(P_HI), b = guest(P_PASS);
+    rvisor_vm *va = add(h, &a, "a");
+    add(h, &b, "b");
+    ck_assert_int_eq(rvisor_vm_set_share(va, 512, 50, err, sizeof(err)), 0);
+    ck_assert_int_eq(rvisor_vm_set_share(va, 0, 0, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "weight"));
+    ck_assert_int_eq(rvisor_vm_set_share(va, 256, 1000, err, sizeof(err)), -1); /* 1 thread */
+    ck_assert_int_eq(rvisor_vm_set_quota(va, 64u << 20, 32u << 20, err, sizeof(err)), 0);
+    ck_assert_int_eq(rvisor_vm_set_quota(va, 32u << 20, 64u << 20, err, sizeof(err)), -1);
+    run(h);
+    struct rvisor_stats st;
+    ck_assert_int_eq(rvisor_vm_stats(va, &st), 0);
+    ck_assert_uint_gt(st.committed, 4096); /* the program's page and the harts' memory */
+    ck_assert_uint_ge(st.committed_peak, st.committed);
+    ck_assert_uint_eq(st.insns, 9);
+    ck_assert_uint_eq(st.console_bytes, 2);
+    rvisor_host_destroy(h);
+
+    /* a VM of its own has no share or quota */
+    rvisor_vm *vm;
+    ck_assert_int_eq(rvisor_vm_create(&b, &vm, err, sizeof(err)), 0);
+    ck_assert_int_eq(rvisor_vm_set_share(vm, 256, 0, err, sizeof(err)), -1);
+    ck_assert_int_eq(rvisor_vm_set_quota(vm, 0, 0, err, sizeof(err)), -1);
+    ck_assert_int_eq(rvisor_vm_resume(vm, err, sizeof(err)), -1);
+    rvisor_vm_destroy(vm);
+}
+END_TEST
+
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -407,6 +439,7 @@ int main(void)
     tcase_add_test(tc, test_console_in);
     tcase_add_test(tc, test_pause_stop_other_thread);
     tcase_add_test(tc, test_timeout);
+    tcase_add_test(tc, test_share_quota_stats);
     tcase_add_test(tc, test_config_file);
     tcase_add_test(tc, test_bad_configs);
     tcase_add_test(tc, test_dtb_only);
