@@ -58,8 +58,23 @@ void hart_reset(struct hart *h, uint64_t pc)
 
 void hart_request_tlb_flush(struct hart *h)
 {
-    atomic_store_explicit(&h->tlb_flush_req, true, memory_order_release);
+    atomic_fetch_or_explicit(&h->tlb_flush_req, HART_FLUSH_ALL, memory_order_release);
     atomic_store_explicit(&h->irq_check, true, memory_order_release);
+}
+
+void hart_request_tlb_flush_entries(struct hart *h)
+{
+    atomic_fetch_or_explicit(&h->tlb_flush_req, HART_FLUSH_TLB, memory_order_release);
+    atomic_store_explicit(&h->irq_check, true, memory_order_release);
+}
+
+void hart_serve_flush_request(struct hart *h)
+{
+    unsigned req = atomic_exchange_explicit(&h->tlb_flush_req, 0, memory_order_acq_rel);
+    if (req & HART_FLUSH_ALL)
+        hart_tlb_flush(h);
+    else if (req & HART_FLUSH_TLB)
+        hart_tlb_flush_entries(h);
 }
 
 void hart_resv_clear(struct hart *h)
@@ -118,10 +133,8 @@ void hart_step(struct hart *h)
 
     if (atomic_load_explicit(&h->irq_check, memory_order_acquire)) {
         atomic_store_explicit(&h->irq_check, false, memory_order_relaxed);
-        if (atomic_load_explicit(&h->tlb_flush_req, memory_order_acquire)) {
-            hart_tlb_flush(h);
-            atomic_store_explicit(&h->tlb_flush_req, false, memory_order_release);
-        }
+        if (atomic_load_explicit(&h->tlb_flush_req, memory_order_acquire))
+            hart_serve_flush_request(h);
         if (hart_check_interrupts(h))
             return;
     }

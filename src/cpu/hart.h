@@ -195,7 +195,7 @@ struct hart {
     struct resv_set *resv_set; /* NULL: a machine of one hart, nobody to snoop */
 
     /* Another hart asked for a TLB flush (remote sfence.vma); served with irq_check. */
-    atomic_bool tlb_flush_req;
+    atomic_uint tlb_flush_req; /* HART_FLUSH_* asked by other harts */
 
     /* Pending synchronous exception raised while executing the current instruction. */
     bool exc_pending;
@@ -339,10 +339,19 @@ void hart_tlb_flush_va(struct hart *h, uint64_t va);
  * once; hart_tlb_flush_pending() tells when h has done it.
  */
 void hart_request_tlb_flush(struct hart *h);
+/* The same for remote sfence.vma: the TLB only (decoded blocks are keyed by physical
+ * address and stay). */
+void hart_request_tlb_flush_entries(struct hart *h);
+enum {
+    HART_FLUSH_TLB = 1u << 0,  /* hart_tlb_flush_entries */
+    HART_FLUSH_ALL = 1u << 1,  /* hart_tlb_flush: also decoded blocks (fence.i) */
+};
 static inline bool hart_tlb_flush_pending(struct hart *h)
 {
-    return atomic_load_explicit(&h->tlb_flush_req, memory_order_acquire);
+    return atomic_load_explicit(&h->tlb_flush_req, memory_order_acquire) != 0;
 }
+/* Do what other harts asked for (from the hart's own thread). */
+void hart_serve_flush_request(struct hart *h);
 
 /* Drop this hart's LR reservation (traps, context switches). Owner thread only. */
 void hart_resv_clear(struct hart *h);

@@ -121,34 +121,38 @@ static struct sbi_ret sbi_send_ipi(struct vm *vm, uint64_t mask, uint64_t base)
 }
 
 /*
- * Remote fences: every selected hart flushes its TLB and cached translations (and, for
- * FENCE.I, its decoded-instruction caches: the same request) before its next instruction.
+ * Remote fences: every selected hart flushes its TLB (SFENCE.VMA; the whole TLB, whatever
+ * the range) or its TLB and decoded-instruction caches (FENCE.I, code true) before its
+ * next instruction.
  * The call returns once each selected hart that is running has done so; a hart that is
  * not running does it before it runs again. While waiting, the caller serves requests
  * aimed at itself, so two harts fencing each other cannot deadlock.
  */
 static struct sbi_ret sbi_remote_fence(struct vm *vm, struct hart *self, uint64_t mask,
-                                       uint64_t base)
+                                       uint64_t base, bool code)
 {
     if (!hart_mask_valid(vm, mask, base))
         return fail(SBI_ERR_INVALID_PARAM);
     for (unsigned i = 0; i < vm->nharts; i++) {
+        struct hart *t = &vm->harts[i];
         if (!hart_selected(vm, mask, base, i))
             continue;
-        if (&vm->harts[i] == self)
+        if (t == self && code)
             hart_tlb_flush(self);
+        else if (t == self)
+            hart_tlb_flush_entries(self); /* decoded blocks are keyed by physical address */
+        else if (code)
+            hart_request_tlb_flush(t);
         else
-            hart_request_tlb_flush(&vm->harts[i]);
+            hart_request_tlb_flush_entries(t);
     }
     for (unsigned i = 0; i < vm->nharts; i++) {
         struct hart *t = &vm->harts[i];
         if (t == self || !hart_selected(vm, mask, base, i))
             continue;
         while (hart_tlb_flush_pending(t) && vm->sched && vm->sched->running(vm->sched_opaque, i)) {
-            if (hart_tlb_flush_pending(self)) {
-                hart_tlb_flush(self);
-                atomic_store(&self->tlb_flush_req, false);
-            }
+            if (hart_tlb_flush_pending(self))
+                hart_serve_flush_request(self);
             sched_yield();
         }
     }
@@ -285,7 +289,8 @@ static struct sbi_ret sbi_dispatch(struct vm *vm, struct hart *h, uint64_t ext, 
         return fid == 0 ? sbi_send_ipi(vm, A(0), A(1)) : fail(SBI_ERR_NOT_SUPPORTED);
     case SBI_EXT_RFENCE:
         /* 0-2: fence.i, sfence.vma, sfence.vma.asid; 3-6 (hfence) need the H extension */
-        return fid <= 2 ? sbi_remote_fence(vm, h, A(0), A(1)) : fail(SBI_ERR_NOT_SUPPORTED);
+        return fid <= 2 ? sbi_remote_fence(vm, h, A(0), A(1), fid == 0)
+                        : fail(SBI_ERR_NOT_SUPPORTED);
     case SBI_EXT_HSM:
         switch (fid) {
         case 0: return sbi_hart_start(vm, A(0), A(1), A(2));
@@ -329,7 +334,8 @@ static int64_t sbi_legacy(struct vm *vm, struct hart *h, uint64_t ext)
         }
         if (ext == SBI_LEGACY_SEND_IPI)
             return sbi_send_ipi(vm, mask, A(0) ? 0 : UINT64_MAX).error;
-        return sbi_remote_fence(vm, h, mask, A(0) ? 0 : UINT64_MAX).error;
+        return sbi_remote_fence(vm, h, mask, A(0) ? 0 : UINT64_MAX,
+                                ext == SBI_LEGACY_FENCE_I).error;
     case SBI_LEGACY_SHUTDOWN: vm_set_exit(vm, VM_EXIT_POWEROFF, 0, VM_SRC_SBI); return 0;
     default: return SBI_ERR_NOT_SUPPORTED;
     }
