@@ -538,7 +538,7 @@ static struct blk *blk_find(struct hart *h, struct blk *prev)
 {
     struct blk_cache *bc = h->bcache;
     uint64_t va = h->pc;
-    const struct tlb_entry *e = &h->tlb.e[ACCESS_FETCH][(va >> 12) & (TLB_SIZE - 1)];
+    const struct tlb_entry *e = &h->tlb.e[ACCESS_FETCH][tlb_index(va)];
     uint64_t pa;
     struct blk *b;
     unsigned k;

@@ -246,7 +246,7 @@ void hart_tlb_ctx_update(struct hart *h)
 
 static inline struct tlb_entry *tlb_slot(struct hart *h, enum rv_access acc, uint64_t va)
 {
-    return &h->tlb.e[acc][(va >> TLB_PAGE_SHIFT) & (TLB_SIZE - 1)];
+    return &h->tlb.e[acc][tlb_index(va)];
 }
 
 static inline uint64_t tlb_tag(const struct hart *h, enum rv_access acc, uint64_t va)

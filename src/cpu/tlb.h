@@ -38,6 +38,17 @@ struct tlb_entry {
     uint64_t span;    /* log2 of the mapping's size in 4 KiB pages: 0, 9 (2 MiB), 18... */
 };
 
+/*
+ * The slot of a virtual page: its low bits folded with the next ones up, so that arrays
+ * a power-of-two number of pages apart (STREAM's 4 MiB arrays) do not all fight for the
+ * same slots of a direct-mapped table.
+ */
+static inline unsigned tlb_index(uint64_t va)
+{
+    uint64_t vpn = va >> TLB_PAGE_SHIFT;
+    return (unsigned)((vpn ^ (vpn >> TLB_BITS)) & (TLB_SIZE - 1));
+}
+
 struct tlb {
     struct tlb_entry e[3][TLB_SIZE]; /* indexed by enum rv_access */
     uint64_t ctx[3];                 /* the current context bits per access kind */

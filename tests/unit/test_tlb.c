@@ -44,7 +44,7 @@ static const struct device_ops counter_ops = {
 
 static const struct tlb_entry *entry(enum rv_access acc, uint64_t va)
 {
-    return &fx.h.tlb.e[acc][(va >> 12) & (TLB_SIZE - 1)];
+    return &fx.h.tlb.e[acc][tlb_index(va)];
 }
 
 static bool cached(enum rv_access acc, uint64_t va)
