@@ -1,13 +1,14 @@
 /*
- * rvisor command line: parses QEMU-style options into a struct rvisor_config (or takes a
- * --config file of several VMs) and runs them on a librvisor host (include/rvisor.h): this
- * program is a client of the public API like any other. `rvisor ctl ...` is the monitor
- * client (hv/ctl.c), `rvisor grade JOB.json` the autograder (grade/grade.h).
+ * rvisor command line: parses QEMU-style options (the device options in cli/devices.c)
+ * into a struct rvisor_config, or takes a --config file of several VMs, and runs them on
+ * a librvisor host (include/rvisor.h): this program is a client of the public API like
+ * any other. `rvisor ctl ...` is the monitor client (ctl/ctl.c), `rvisor grade JOB.json`
+ * the autograder (grade/grade.h).
  *
  * Exit status: rvisor_exit_status() of the VM's end (0 on poweroff / test pass, the
  * guest's code on failure, 123 fault, 124 --max-insns ran out, 125 when the guest can
- * never run again, 126 --timeout), 2 for bad usage or input. With --config: the first nonzero status of
- * the VMs in file order.
+ * never run again, 126 --timeout), 2 for bad usage or input. With --config: the first
+ * nonzero status of the VMs in file order.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,15 +18,9 @@
 
 #include "rvisor.h"
 
-#include "grade/grade.h"
+#include "cli/cli.h"
 #include "ctl/ctl.h"
-
-#define EXIT_USAGE 2
-#define MAX_HARTS 32
-#define MAX_DEVICES 8 /* virtio-mmio slots of the virt board */
-#define MAX_THREADS 64
-#define MAX_RAM (1ull << 40)
-#define MIN_RAM (1ull << 20)
+#include "grade/grade.h"
 
 static void usage(FILE *f)
 {
@@ -86,14 +81,6 @@ static void usage(FILE *f)
           f);
 }
 
-static int bad(const char *fmt, const char *arg)
-{
-    fputs("rvisor: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs(" (try --help)\n", stderr);
-    return -1;
-}
-
 /* A size with an optional K/M/G/T suffix (bytes); a bare number is MiB, as in QEMU. */
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -135,339 +122,14 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
-#define CLI_MAX_DRIVES 16
-#define CLI_MAX_KV 16
-#define CLI_ID_MAX 32
-
-/* One -drive option. */
-struct cli_drive {
-    char *id;
-    struct rvisor_device dev;
-    bool used;
-};
-
-/* One -netdev option: checked when parsed, given to the -device that names it. */
-struct cli_netdev {
-    char id[CLI_ID_MAX];
-    const char *arg;
-    bool used;
-};
-
-struct cli {
-    struct rvisor_config cfg;
-    struct rvisor_device devices[MAX_DEVICES]; /* in command-line order */
-    struct cli_netdev netdevs[MAX_DEVICES];
-    unsigned nnetdevs;
-    struct cli_drive drives[CLI_MAX_DRIVES];
-    unsigned ndrives;
-    char *strings[2 * CLI_MAX_DRIVES + MAX_DEVICES + 8]; /* copies of option values */
-    unsigned nstrings;
-    const char *dump_dtb;
-    bool help, version, log_help;
-    const char *config;    /* --config */
-    bool vm_options;       /* an option that describes the one command-line VM */
-    struct rvisor_host_config host;
-};
-
 /* Returns the option's argument, or NULL (and an error) when it is missing. */
 static const char *opt_arg(int argc, char **argv, int *i)
 {
     if (*i + 1 >= argc) {
-        bad("option %s needs an argument", argv[*i]);
+        cli_bad("option %s needs an argument", argv[*i]);
         return NULL;
     }
     return argv[++*i];
-}
-
-/* ---- -drive / -device / -global: QEMU's "key=value,..." lists (",," is a comma) ---- */
-
-struct kv {
-    char *key, *val; /* val NULL for a bare word */
-};
-
-/*
- * Split a copy of s into at most CLI_MAX_KV items (the copy is kept in c->strings and
- * lives as long as the configuration). Returns the count or -1.
- */
-static int kv_split(struct cli *c, const char *s, struct kv *kv, const char *opt)
-{
-    size_t len = strlen(s);
-    char *buf = malloc(len + 1), *w = buf, *item = buf;
-    int n = 0;
-    if (!buf || c->nstrings >= sizeof(c->strings) / sizeof(c->strings[0])) {
-        free(buf);
-        return bad("too many %s options", opt);
-    }
-    c->strings[c->nstrings++] = buf;
-    for (const char *r = s;; r++) {
-        if (*r == ',' && r[1] == ',') {
-            *w++ = ',';
-            r++;
-            continue;
-        }
-        if (*r != ',' && *r != 0) {
-            *w++ = *r;
-            continue;
-        }
-        *w++ = 0;
-        if (n >= CLI_MAX_KV)
-            return bad("too many items in %s", opt);
-        kv[n].key = item;
-        kv[n].val = strchr(item, '=');
-        if (kv[n].val)
-            *kv[n].val++ = 0;
-        n++;
-        item = w;
-        if (*r == 0)
-            break;
-    }
-    return n;
-}
-
-static int parse_onoff(const char *v, bool *out)
-{
-    if (!v || !strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes")) {
-        *out = true;
-        return 0;
-    }
-    if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no")) {
-        *out = false;
-        return 0;
-    }
-    return -1;
-}
-
-static int cli_add_device(struct cli *c, const struct rvisor_device *d)
-{
-    if (c->cfg.ndevices >= MAX_DEVICES) {
-        fprintf(stderr, "rvisor: at most %d virtio devices are supported\n", MAX_DEVICES);
-        return -1;
-    }
-    c->devices[c->cfg.ndevices++] = *d;
-    return 0;
-}
-
-static int parse_cache(const char *v, enum rvisor_disk_cache *out)
-{
-    if (!strcmp(v, "writeback"))
-        *out = RVISOR_CACHE_WRITEBACK;
-    else if (!strcmp(v, "writethrough"))
-        *out = RVISOR_CACHE_WRITETHROUGH;
-    else if (!strcmp(v, "unsafe"))
-        *out = RVISOR_CACHE_UNSAFE;
-    else
-        return bad("unsupported -drive cache='%s' (writeback, writethrough or unsafe)", v);
-    return 0;
-}
-
-static int parse_drive(struct cli *c, const char *arg)
-{
-    struct kv kv[CLI_MAX_KV];
-    struct cli_drive d = {.dev = {.kind = RVISOR_DEVICE_DISK}};
-    const char *iface = "virtio";
-    int n = kv_split(c, arg, kv, "-drive");
-    if (n < 0)
-        return -1;
-    for (int i = 0; i < n; i++) {
-        const char *k = kv[i].key, *v = kv[i].val;
-        if (!v && i == 0 && n == 1)
-            return bad("-drive needs file=FILE (got '%s')", arg);
-        if (!v)
-            return bad("-drive option '%s' needs a value", k);
-        if (!strcmp(k, "file")) {
-            d.dev.file = v;
-        } else if (!strcmp(k, "format")) {
-            if (strcmp(v, "raw") != 0)
-                return bad("unsupported -drive format '%s' (only raw)", v);
-        } else if (!strcmp(k, "if")) {
-            if (strcmp(v, "virtio") != 0 && strcmp(v, "none") != 0)
-                return bad("unsupported -drive if='%s' (virtio or none)", v);
-            iface = v;
-        } else if (!strcmp(k, "id")) {
-            d.id = kv[i].val;
-        } else if (!strcmp(k, "readonly")) {
-            if (parse_onoff(v, &d.dev.readonly) < 0)
-                return bad("invalid -drive readonly='%s' (on or off)", v);
-        } else if (!strcmp(k, "cache")) {
-            if (parse_cache(v, &d.dev.cache) < 0)
-                return -1;
-        } else if (!strcmp(k, "serial")) {
-            d.dev.serial = v;
-        } else if (!strcmp(k, "media")) {
-            if (strcmp(v, "disk") != 0)
-                return bad("unsupported -drive media='%s' (only disk)", v);
-        } else {
-            return bad("unknown -drive option '%s'", k);
-        }
-    }
-    if (!d.dev.file || !*d.dev.file)
-        return bad("-drive needs file=FILE (in '%s')", arg);
-    if (!strcmp(iface, "virtio"))
-        return cli_add_device(c, &d.dev);
-    if (!d.id)
-        return bad("-drive if=none needs id=NAME (in '%s')", arg);
-    for (unsigned i = 0; i < c->ndrives; i++)
-        if (!strcmp(c->drives[i].id, d.id))
-            return bad("-drive id '%s' is defined twice", d.id);
-    if (c->ndrives >= CLI_MAX_DRIVES)
-        return bad("too many -drive options (%s)", d.id);
-    c->drives[c->ndrives++] = d;
-    return 0;
-}
-
-/* bus=virtio-mmio-bus.N: the device's slot is N + 1 (0 is "any"). */
-static int parse_bus(const char *v, unsigned *slot)
-{
-    static const char prefix[] = "virtio-mmio-bus.";
-    char *end;
-    if (strncmp(v, prefix, sizeof(prefix) - 1) != 0)
-        return bad("unknown bus '%s' (virtio-mmio-bus.0 to virtio-mmio-bus.7)", v);
-    long n = strtol(v + sizeof(prefix) - 1, &end, 10);
-    if (end == v + sizeof(prefix) - 1 || *end || n < 0 || n >= MAX_DEVICES)
-        return bad("unknown bus '%s' (virtio-mmio-bus.0 to virtio-mmio-bus.7)", v);
-    *slot = (unsigned)n + 1;
-    return 0;
-}
-
-/* -netdev ARG: check it now (one clear error line), keep it for its -device. */
-static int parse_netdev(struct cli *c, const char *arg)
-{
-    char id[CLI_ID_MAX], err[256];
-    if (rvisor_check_netdev(arg, false, id, sizeof(id), err, sizeof(err)) < 0)
-        return bad("%s", err);
-    for (unsigned i = 0; i < c->nnetdevs; i++)
-        if (!strcmp(c->netdevs[i].id, id))
-            return bad("-netdev id '%s' is defined twice", id);
-    if (c->nnetdevs >= MAX_DEVICES)
-        return bad("too many -netdev options (%s)", id);
-    struct cli_netdev *n = &c->netdevs[c->nnetdevs++];
-    memcpy(n->id, id, sizeof(n->id));
-    n->arg = arg;
-    n->used = false;
-    return 0;
-}
-
-/* -nic ARG: a back end and its virtio-net NIC in one (-nic none: no NIC). */
-static int parse_nic(struct cli *c, const char *arg)
-{
-    char err[256];
-    if (!strcmp(arg, "none"))
-        return 0;
-    if (rvisor_check_netdev(arg, true, NULL, 0, err, sizeof(err)) < 0)
-        return bad("%s", err);
-    struct rvisor_device d = {.kind = RVISOR_DEVICE_NET, .netdev = arg};
-    return cli_add_device(c, &d);
-}
-
-/* The -netdev a virtio-net-device names (netdev=ID); NULL after an error. */
-static const char *cli_take_netdev(struct cli *c, const char *id, const char *arg)
-{
-    if (!id) {
-        bad("virtio-net-device needs netdev=ID (in '%s')", arg);
-        return NULL;
-    }
-    for (unsigned i = 0; i < c->nnetdevs; i++) {
-        if (strcmp(c->netdevs[i].id, id) != 0)
-            continue;
-        if (c->netdevs[i].used) {
-            bad("-netdev '%s' is used by two devices", id);
-            return NULL;
-        }
-        c->netdevs[i].used = true;
-        return c->netdevs[i].arg;
-    }
-    bad("no -netdev with id '%s' (it must come before the -device)", id);
-    return NULL;
-}
-
-static int parse_device(struct cli *c, const char *arg)
-{
-    const char *netdev = NULL;
-    struct kv kv[CLI_MAX_KV];
-    struct rvisor_device vc = {0};
-    const char *drive = NULL, *serial = NULL;
-    int n = kv_split(c, arg, kv, "-device");
-    if (n < 0)
-        return -1;
-    if (kv[0].val)
-        return bad("-device needs a driver name first (in '%s')", arg);
-    if (!strcmp(kv[0].key, "virtio-blk-device"))
-        vc.kind = RVISOR_DEVICE_DISK;
-    else if (!strcmp(kv[0].key, "virtio-rng-device"))
-        vc.kind = RVISOR_DEVICE_RNG;
-    else if (!strcmp(kv[0].key, "virtio-net-device"))
-        vc.kind = RVISOR_DEVICE_NET;
-    else if (!strcmp(kv[0].key, "virtio-keyboard-device"))
-        vc.kind = RVISOR_DEVICE_KEYBOARD;
-    else if (!strcmp(kv[0].key, "virtio-tablet-device"))
-        vc.kind = RVISOR_DEVICE_TABLET;
-    else
-        return bad("unknown -device driver '%s' (virtio-blk-device, virtio-rng-device, "
-                   "virtio-keyboard-device, virtio-tablet-device)",
-                   kv[0].key);
-    for (int i = 1; i < n; i++) {
-        const char *k = kv[i].key, *v = kv[i].val;
-        if (!v)
-            return bad("-device option '%s' needs a value", k);
-        if (!strcmp(k, "bus")) {
-            if (parse_bus(v, &vc.slot) < 0)
-                return -1;
-        } else if (vc.kind == RVISOR_DEVICE_DISK && !strcmp(k, "drive")) {
-            drive = v;
-        } else if (vc.kind == RVISOR_DEVICE_DISK && !strcmp(k, "serial")) {
-            serial = v;
-        } else if (vc.kind == RVISOR_DEVICE_NET && !strcmp(k, "netdev")) {
-            netdev = v;
-        } else if (vc.kind == RVISOR_DEVICE_NET && !strcmp(k, "mac")) {
-            if (rvisor_check_mac(v) < 0)
-                return bad("invalid MAC address '%s' (e.g. 52:54:00:12:34:56)", v);
-            vc.mac = v;
-        } else {
-            return bad("unknown -device option '%s'", k);
-        }
-    }
-    if (vc.kind == RVISOR_DEVICE_DISK) {
-        struct cli_drive *d = NULL;
-        if (!drive)
-            return bad("virtio-blk-device needs drive=ID (in '%s')", arg);
-        for (unsigned i = 0; i < c->ndrives; i++)
-            if (!strcmp(c->drives[i].id, drive))
-                d = &c->drives[i];
-        if (!d)
-            return bad("no -drive with id '%s' (it must come before the -device)", drive);
-        if (d->used)
-            return bad("-drive '%s' is used by two devices", drive);
-        d->used = true;
-        unsigned slot = vc.slot;
-        vc = d->dev;
-        vc.slot = slot;
-        if (serial)
-            vc.serial = serial;
-    }
-    if (vc.kind == RVISOR_DEVICE_NET && !(vc.netdev = cli_take_netdev(c, netdev, arg)))
-        return -1;
-    return cli_add_device(c, &vc);
-}
-
-static int parse_global(struct cli *c, const char *arg)
-{
-    static const char key[] = "virtio-mmio.force-legacy=";
-    bool legacy;
-    if (strncmp(arg, key, sizeof(key) - 1) != 0)
-        return bad("unsupported -global '%s' (only virtio-mmio.force-legacy)", arg);
-    if (parse_onoff(arg + sizeof(key) - 1, &legacy) < 0)
-        return bad("invalid -global '%s' (true or false)", arg);
-    c->cfg.virtio_legacy = legacy;
-    return 0;
-}
-
-/* After all options: every if=none drive must belong to a device. */
-static int check_drives(const struct cli *c)
-{
-    for (unsigned i = 0; i < c->ndrives; i++)
-        if (!c->drives[i].used)
-            return bad("-drive '%s' is not used by any -device", c->drives[i].id);
-    return 0;
 }
 
 /* ---- -display, -fb, --screenshot ---- */
@@ -477,27 +139,27 @@ static int parse_graphics(struct cli *c, const char *o, const char *a)
     char *end;
     if (!strcmp(o, "-display")) {
         if (strcmp(a, "sdl") != 0 && strcmp(a, "none") != 0)
-            return bad("unsupported -display '%s' (sdl or none)", a);
+            return cli_bad("unsupported -display '%s' (sdl or none)", a);
         c->cfg.display = strcmp(a, "sdl") == 0;
     } else if (!strcmp(o, "-fb")) {
         unsigned long w, h;
         errno = 0;
         w = strtoul(a, &end, 10);
         if (end == a || (*end != 'x' && *end != 'X') || !(end[1] >= '0' && end[1] <= '9'))
-            return bad("invalid -fb '%s' (WIDTHxHEIGHT, e.g. 1024x768)", a);
+            return cli_bad("invalid -fb '%s' (WIDTHxHEIGHT, e.g. 1024x768)", a);
         h = strtoul(end + 1, &end, 10);
         if (*end || errno || w > 65535 || h > 65535)
-            return bad("invalid -fb '%s' (WIDTHxHEIGHT, e.g. 1024x768)", a);
+            return cli_bad("invalid -fb '%s' (WIDTHxHEIGHT, e.g. 1024x768)", a);
         c->cfg.fb_width = (unsigned)w;
         c->cfg.fb_height = (unsigned)h;
     } else if (!strcmp(o, "--screenshot")) {
         if (!*a)
-            return bad("--screenshot needs a file name%s", "");
+            return cli_bad("--screenshot needs a file name%s", "");
         c->cfg.screenshot = a;
     } else {
         double sec = strtod(a, &end);
         if (end == a || *end || !(sec > 0 && sec <= 1e6))
-            return bad("invalid --screenshot-after '%s' (seconds, more than 0)", a);
+            return cli_bad("invalid --screenshot-after '%s' (seconds, more than 0)", a);
         c->cfg.screenshot_after_ns = (uint64_t)(sec * 1e9);
     }
     return 0;
@@ -507,9 +169,9 @@ static int parse_graphics(struct cli *c, const char *o, const char *a)
 static int finish_graphics(struct cli *c)
 {
     if (c->cfg.screenshot_after_ns && !c->cfg.screenshot)
-        return bad("--screenshot-after needs --screenshot FILE.png%s", "");
+        return cli_bad("--screenshot-after needs --screenshot FILE.png%s", "");
     if (c->cfg.display && !rvisor_have_display())
-        return bad("-display sdl: this rvisor was built without SDL2 (install libsdl2-dev "
+        return cli_bad("-display sdl: this rvisor was built without SDL2 (install libsdl2-dev "
                    "and rebuild)%s", "");
     return 0;
 }
@@ -540,7 +202,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
             if (strcmp(a, "virt") != 0 && strncmp(a, "virt,", 5) != 0)
-                return bad("unknown machine '%s' (only 'virt')", a);
+                return cli_bad("unknown machine '%s' (only 'virt')", a);
         } else if (!strcmp(o, "-bios")) {
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
@@ -566,15 +228,15 @@ static int parse_args(int argc, char **argv, struct cli *c)
             if (!strncmp(a, "size=", 5))
                 a += 5;
             if (parse_size(a, &n) < 0)
-                return bad("invalid RAM size '%s'", a);
+                return cli_bad("invalid RAM size '%s'", a);
             if (n < MIN_RAM || n > MAX_RAM)
-                return bad("RAM size '%s' is out of range (1 MiB to 1 TiB)", a);
+                return cli_bad("RAM size '%s' is out of range (1 MiB to 1 TiB)", a);
             c->cfg.ram_size = (n + 4095) & ~4095ull;
         } else if (!strcmp(o, "-smp")) {
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
             if (parse_u64(a, &n) < 0 || n < 1 || n > MAX_HARTS)
-                return bad("invalid -smp '%s' (1 to 32)", a);
+                return cli_bad("invalid -smp '%s' (1 to 32)", a);
             c->cfg.harts = (unsigned)n;
         } else if (!strcmp(o, "-display") || !strcmp(o, "-fb") || !strcmp(o, "--screenshot") ||
                    !strcmp(o, "--screenshot-after")) {
@@ -586,14 +248,14 @@ static int parse_args(int argc, char **argv, struct cli *c)
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
             if (strcmp(a, "mon:stdio") != 0 && strcmp(a, "stdio") != 0)
-                return bad("unsupported -serial '%s' (mon:stdio or stdio)", a);
+                return cli_bad("unsupported -serial '%s' (mon:stdio or stdio)", a);
             c->cfg.console = strcmp(a, "stdio") == 0 ? RVISOR_CONSOLE_STDIO_SIGNALS
                                                        : RVISOR_CONSOLE_STDIO;
         } else if (!strcmp(o, "--max-insns")) {
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
             if (parse_u64(a, &n) < 0 || n == 0)
-                return bad("invalid --max-insns '%s'", a);
+                return cli_bad("invalid --max-insns '%s'", a);
             c->cfg.max_insns = n;
         } else if (!strcmp(o, "--timeout")) {
             char *end;
@@ -601,7 +263,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
                 return -1;
             double sec = strtod(a, &end);
             if (end == a || *end || !(sec > 0 && sec <= 1e9))
-                return bad("invalid --timeout '%s' (seconds, more than 0)", a);
+                return cli_bad("invalid --timeout '%s' (seconds, more than 0)", a);
             c->cfg.timeout_ns = (uint64_t)(sec * 1e9);
         } else if (!strcmp(o, "-no-reboot") || !strcmp(o, "--no-reboot")) {
             c->cfg.no_reboot = true;
@@ -615,7 +277,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
             if (!(a = opt_arg(argc, argv, &i)))
                 return -1;
             if (parse_u64(a, &n) < 0 || n == 0 || n > MAX_THREADS)
-                return bad("invalid --threads '%s' (1 to 64)", a);
+                return cli_bad("invalid --threads '%s' (1 to 64)", a);
             c->host.threads = (unsigned)n;
         } else if (!strcmp(o, "--monitor")) {
             if (!(c->host.monitor = opt_arg(argc, argv, &i)))
@@ -632,7 +294,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
             if (!strcmp(a, "help") || !strcmp(a, "?"))
                 c->log_help = true;
             else if (rvisor_check_log(a, msg, sizeof(msg)) < 0)
-                return bad("%s", msg);
+                return cli_bad("%s", msg);
             else
                 c->cfg.log = a;
         } else if (!strcmp(o, "-D")) {
@@ -646,25 +308,25 @@ static int parse_args(int argc, char **argv, struct cli *c)
         } else if (!strcmp(o, "-S")) {
             c->cfg.gdb_wait = true;
         } else if (!strcmp(o, "-drive")) {
-            if (!(a = opt_arg(argc, argv, &i)) || parse_drive(c, a) < 0)
+            if (!(a = opt_arg(argc, argv, &i)) || cli_parse_drive(c, a) < 0)
                 return -1;
         } else if (!strcmp(o, "-device")) {
-            if (!(a = opt_arg(argc, argv, &i)) || parse_device(c, a) < 0)
+            if (!(a = opt_arg(argc, argv, &i)) || cli_parse_device(c, a) < 0)
                 return -1;
         } else if (!strcmp(o, "-netdev")) {
-            if (!(a = opt_arg(argc, argv, &i)) || parse_netdev(c, a) < 0)
+            if (!(a = opt_arg(argc, argv, &i)) || cli_parse_netdev(c, a) < 0)
                 return -1;
         } else if (!strcmp(o, "-nic")) {
-            if (!(a = opt_arg(argc, argv, &i)) || parse_nic(c, a) < 0)
+            if (!(a = opt_arg(argc, argv, &i)) || cli_parse_nic(c, a) < 0)
                 return -1;
         } else if (!strcmp(o, "-global")) {
-            if (!(a = opt_arg(argc, argv, &i)) || parse_global(c, a) < 0)
+            if (!(a = opt_arg(argc, argv, &i)) || cli_parse_global(c, a) < 0)
                 return -1;
         } else {
-            return bad("unknown option '%s'", o);
+            return cli_bad("unknown option '%s'", o);
         }
     }
-    if (check_drives(c) < 0)
+    if (cli_check_drives(c) < 0)
         return -1;
     return finish_graphics(c);
 }

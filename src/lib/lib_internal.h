@@ -90,6 +90,15 @@ void lib_console_close(struct rvisor_vm *v);
 /* Input for the caller-driven runner: the terminal or console_in. */
 size_t lib_console_pull(void *opaque, uint8_t *buf, size_t max);
 
+/* config.c: is c usable (set up by rvisor_config_init, values in range)? */
+bool lib_config_ok(const struct rvisor_config *c, char *err, size_t errlen);
+
+/* A host runs its VMs: the caller-driven functions refuse them. */
+static inline bool lib_on_host(const struct rvisor_vm *v)
+{
+    return v->host != NULL;
+}
+
 /* host.c: how a host's VM ended, and its controls. */
 void lib_host_vm_exit(const rvisor_vm *v, struct vm_exit *ex);
 int lib_host_vm_info(const rvisor_vm *v, struct hv_vm_info *info);

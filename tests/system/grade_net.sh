@@ -31,20 +31,7 @@ TAG=$$-$RANDOM
 HTTP_PORT=$(free_port)
 FWD_PORT=$(free_port)
 
-cat >"$WORK/udhcpc.script" <<'EOF'
-#!/bin/sh
-# busybox udhcpc hook: configure the interface, route and resolver from the lease.
-case "$1" in
-deconfig) ifconfig "$interface" 0.0.0.0 up ;;
-bound|renew)
-    ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
-    for r in $router; do route add default gw "$r" dev "$interface"; break; done
-    : >/etc/resolv.conf
-    for d in $dns; do echo "nameserver $d" >>/etc/resolv.conf; done
-    ;;
-esac
-exit 0
-EOF
+cp "$HERE/guests/udhcpc.script" "$WORK/udhcpc.script"
 
 # The dialogue talks to a shell on the console. Each command prints its result through
 # $((6*7)) or a file's contents, so the console's echo of the command never matches.

@@ -42,20 +42,7 @@ for _ in $(seq 50); do
 done
 
 mkdir -p "$WORK/extra/etc"
-cat >"$WORK/extra/etc/udhcpc.script" <<'EOF2'
-#!/bin/sh
-# busybox udhcpc hook: configure the interface, route and resolver from the lease.
-case "$1" in
-deconfig) ifconfig "$interface" 0.0.0.0 up ;;
-bound|renew)
-    ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
-    for r in $router; do route add default gw "$r" dev "$interface"; break; done
-    : >/etc/resolv.conf
-    for d in $dns; do echo "nameserver $d" >>/etc/resolv.conf; done
-    ;;
-esac
-exit 0
-EOF2
+cp "$HERE/guests/udhcpc.script" "$WORK/extra/etc/udhcpc.script"
 chmod +x "$WORK/extra/etc/udhcpc.script"
 cat >"$WORK/extra/test.sh" <<EOF2
 echo "T:mac: \$(cat /sys/class/net/eth0/address)"
