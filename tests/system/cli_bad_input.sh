@@ -44,6 +44,9 @@ bad "missing option argument" -M virt -bios none -kernel
 bad "unknown machine" -M sifive_u -bios none -kernel "$WORK/good.elf"
 bad "zero harts" -M virt -bios none -smp 0 -kernel "$WORK/good.elf"
 bad "bad instruction limit" -M virt -bios none --max-insns 12abc -kernel "$WORK/good.elf"
+bad "non-numeric time limit" -M virt -bios none --timeout soon -kernel "$WORK/good.elf"
+bad "zero time limit" -M virt -bios none --timeout 0 -kernel "$WORK/good.elf"
+bad "negative time limit" -M virt -bios none --timeout -1 -kernel "$WORK/good.elf"
 bad "no kernel at all" -M virt -bios none
 expect_status 0 "the good ELF runs" -- -M virt -bios none -kernel "$WORK/good.elf"
 expect_status 0 "--help" -- --help
