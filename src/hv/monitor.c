@@ -138,18 +138,6 @@ static void monitor_event_cb(void *opaque, const char *name, const char *data)
 
 /* ---- clients ---- */
 
-static int set_nonblock(int fd)
-{
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-        return -1;
-#ifdef SO_NOSIGPIPE
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof(one));
-#endif
-    return 0;
-}
-
 /* Queue a line (takes it); a client that lets too much pile up is dropped. */
 static void client_queue(struct mon_client *c, char *line)
 {
@@ -246,14 +234,14 @@ static void mon_accept(struct monitor *m)
     if (m->nclients >= MONITOR_MAX_CLIENTS) {
         static const char busy[] = "{\"error\": {\"class\": \"GenericError\", \"desc\": "
                                    "\"too many monitor clients\"}}\r\n";
-        set_nonblock(fd);
+        chardev_socket_set_flags(fd);
         ssize_t r = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
         (void)r;
         close(fd);
         return;
     }
     struct mon_client *c = calloc(1, sizeof(*c));
-    if (!c || set_nonblock(fd) < 0) {
+    if (!c || chardev_socket_set_flags(fd) < 0) {
         free(c);
         close(fd);
         return;
@@ -391,7 +379,7 @@ int monitor_create_with(const struct monitor_hv_ops *ops, struct hv *hv, const c
         return -1;
     }
     int e = 0;
-    if (pipe(m->wake) < 0 || set_nonblock(m->wake[0]) < 0 || set_nonblock(m->wake[1]) < 0)
+    if (pipe(m->wake) < 0 || chardev_socket_set_flags(m->wake[0]) < 0 || chardev_socket_set_flags(m->wake[1]) < 0)
         e = errno ? errno : EIO;
     else
         e = pthread_create(&m->thread, NULL, mon_thread, m);

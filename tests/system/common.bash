@@ -23,9 +23,10 @@ build() {
         -o "$WORK/$name.elf" "$WORK/$name.S"
 }
 
-# build_guest NAME: tests/system/guests/NAME.S -> $WORK/NAME.elf (a guest shared by tests).
+# build_guest NAME: tests/system/guests/NAME.S plus the UART helpers of uart.inc ->
+# $WORK/NAME.elf (a guest shared by tests).
 build_guest() {
-    build "$1" "$(cat "$HERE/guests/$1.S")"
+    build "$1" "$(cat "$HERE/guests/$1.S" "$HERE/guests/uart.inc")"
 }
 
 # expect_status WANT DESCRIPTION -- rvisor args...: runs rvisor, checks the exit status.

@@ -6,22 +6,7 @@
 source "$(dirname "$0")/common.bash"
 CLIENT="$HERE/hv_monitor_client.py"
 
-UART='putc:
-    lbu t0, 5(s0)
-    andi t0, t0, 0x20
-    beqz t0, putc
-    sb a0, 0(s0)
-    ret
-puts:
-    mv t3, ra
-    mv t2, a0
-2:  lbu a0, 0(t2)
-    beqz a0, 3f
-    call putc
-    addi t2, t2, 1
-    j 2b
-3:  mv ra, t3
-    ret'
+UART=$(cat "$HERE/guests/uart.inc")
 
 # a: two harts; hart 0 echoes each byte as [hh] and powers off on q, hart 1 spins.
 build_guest echo || exit 1

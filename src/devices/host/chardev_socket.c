@@ -59,7 +59,7 @@ struct chardev_socket {
     unsigned long ino;
 };
 
-static int set_flags(int fd)
+int chardev_socket_set_flags(int fd)
 {
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
@@ -85,7 +85,7 @@ int chardev_socket_listen_unix(const char *path, unsigned long *ino, char *err, 
     }
     memcpy(sa.sun_path, path, strlen(path));
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (fd < 0 || set_flags(fd) < 0) {
+    if (fd < 0 || chardev_socket_set_flags(fd) < 0) {
         e = errno;
         snprintf(err, errlen, "socket '%s': %s", path, strerror(e));
         if (fd >= 0)
@@ -205,7 +205,7 @@ static void cs_accept(struct chardev_socket *s)
         return;
     pthread_mutex_lock(&s->lock);
     bool busy = s->cfd >= 0;
-    if (!busy && set_flags(fd) == 0)
+    if (!busy && chardev_socket_set_flags(fd) == 0)
         s->cfd = fd;
     pthread_mutex_unlock(&s->lock);
     if (busy) {
@@ -330,7 +330,7 @@ int chardev_socket_create(const char *path, chardev_socket_rx_fn rx, void *opaqu
         return e;
     }
     int e = 0;
-    if (pipe(s->wake) < 0 || set_flags(s->wake[0]) < 0 || set_flags(s->wake[1]) < 0)
+    if (pipe(s->wake) < 0 || chardev_socket_set_flags(s->wake[0]) < 0 || chardev_socket_set_flags(s->wake[1]) < 0)
         e = errno ? errno : EIO;
     else if ((e = pthread_create(&s->thread, NULL, cs_thread, s)) != 0)
         errno = e;

@@ -68,6 +68,9 @@ void chardev_socket_destroy(struct chardev_socket *s);
  * chardev_socket_unlink_unix.
  */
 int chardev_socket_listen_unix(const char *path, unsigned long *ino, char *err, size_t errlen);
+/* Make fd non-blocking and close-on-exec (and, where there is one, not SIGPIPE-raising).
+ * 0, or -1. POSIX hosts only; the monitor's sockets use it too. */
+int chardev_socket_set_flags(int fd);
 /* Remove path if it is still the socket file made by chardev_socket_listen_unix. */
 void chardev_socket_unlink_unix(const char *path, unsigned long ino);
 
